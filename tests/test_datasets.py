@@ -1,0 +1,119 @@
+"""The corpus keeps its schema, its honesty rules and its coverage minimums."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+import dunning_guard as dg
+from dunning_guard._normalize import has_traditional
+
+from .conftest import DATASETS
+
+COLUMNS = ["id", "text", "label", "script", "group", "channel", "tags"]
+TAGS = {"nosig", "obf", "hard", "long", "short"}
+
+
+def grams(text: str, n: int = 5) -> set[str]:
+    return {text[i : i + n] for i in range(max(1, len(text) - n + 1))}
+
+
+def near_duplicates(texts: list[str], groups: list[str], threshold: float = 0.6):
+    """Pairs of texts in different groups whose character 5-gram Jaccard exceeds threshold."""
+    sets = [grams(t) for t in texts]
+    index: dict[str, list[int]] = {}
+    for k, g in enumerate(sets):
+        for gram in g:
+            index.setdefault(gram, []).append(k)
+    pairs = []
+    for k, g in enumerate(sets):
+        shared = Counter(m for gram in g for m in index[gram] if m > k)
+        for m, inter in shared.items():
+            if groups[m] != groups[k] and inter / (len(g) + len(sets[m]) - inter) > threshold:
+                pairs.append((k, m))
+    return pairs
+
+
+def test_near_duplicates_finds_a_refilled_template():
+    texts = ["【花呗】您本月账单1,205.30元将于明天到期，请及时还款。",
+             "【花呗】您本月账单1,205.80元将于明天到期，请及时还款。",
+             "今天下午三点开会，别迟到"]
+    assert near_duplicates(texts, ["a", "b", "c"]) == [(0, 1)]
+    assert near_duplicates(texts, ["a", "a", "c"]) == []
+
+
+@pytest.mark.parametrize("name", ["messages.csv", "unrelated.csv"])
+def test_corpus_files_have_the_schema(name):
+    df = pd.read_csv(DATASETS / name, dtype=str, keep_default_na=False, encoding="utf-8")
+    assert list(df.columns) == COLUMNS
+    assert df["id"].is_unique
+    assert (df["text"].str.strip() != "").all()
+    assert set(df["script"]) == {"s", "t"}
+    assert set(df["channel"]) <= {"sms", "app", "chat", "call"}
+    assert set(" ".join(df["tags"]).split()) <= TAGS
+
+
+def test_labels_are_the_four_and_unrelated_apart(messages, unrelated):
+    assert set(messages["label"]) == set(dg.LABELS)
+    assert set(unrelated["label"]) == {"unrelated"}
+    assert not set(messages["id"]) & set(unrelated["id"])
+
+
+def test_every_message_is_its_own_group(messages, unrelated):
+    # Only base messages are stored; variants are derived by dg.augment.
+    for df in (messages, unrelated):
+        assert (df["group"] == df["id"]).all()
+
+
+def test_tags_and_script_match_the_text(messages, unrelated):
+    df = pd.concat([messages, unrelated])
+    tags = df["tags"].str.split()
+    assert (tags.map(lambda t: "long" in t) == (df["text"].str.len() > 150)).all()
+    assert (tags.map(lambda t: "short" in t) == (df["text"].str.len() < 30)).all()
+    assert (tags.map(lambda t: "nosig" in t) == ~df["text"].str.contains("【")).all()
+    assert (df["text"].map(has_traditional) == (df["script"] == "t")).all()
+
+
+def test_no_near_duplicates_across_groups(messages, unrelated):
+    df = pd.concat([messages, unrelated], ignore_index=True)
+    pairs = near_duplicates(df["text"].tolist(), df["group"].tolist())
+    shown = [(df["id"][a], df["id"][b]) for a, b in pairs[:10]]
+    assert pairs == [], f"near-duplicate base messages: {shown}"
+
+
+def test_coverage_minimums(messages, unrelated):
+    counts = messages["label"].value_counts()
+    assert (counts >= 400).all(), counts.to_dict()
+    assert len(unrelated) >= 400
+    share = messages["channel"].value_counts(normalize=True)
+    assert set(share.index) == {"sms", "app", "chat", "call"}
+    assert share["chat"] >= 0.10 and share["call"] >= 0.05
+    assert (messages["script"] == "t").mean() >= 0.25
+    tags = messages["tags"].str.split()
+    scams = messages["label"] == "scam"
+    assert tags[scams].map(lambda t: "obf" in t).mean() >= 0.15
+    hard = tags.map(lambda t: "hard" in t).groupby(messages["label"]).mean()
+    assert (hard >= 0.15).all(), hard.to_dict()
+
+
+def test_at_least_50_lenders_are_named(messages):
+    lines = (DATASETS / "lenders.txt").read_text(encoding="utf-8").splitlines()
+    lenders = [x for x in lines if x and not x.startswith("#")]
+    text = "\n".join(messages["text"])
+    named = [x for x in lenders if x in text]
+    assert named == lenders  # the list names only lenders that really occur
+    assert len(named) >= 50
+
+
+def test_augmentation_is_deterministic_and_keeps_groups(messages):
+    base = messages.groupby("label").head(20)
+    first, again = dg.augment(base, seed=0), dg.augment(base, seed=0)
+    pd.testing.assert_frame_equal(first, again)
+    assert not first["text"].equals(dg.augment(base, seed=1)["text"])
+    assert len(first) > 2.5 * len(base)
+    assert first["id"].is_unique and first["text"].is_unique
+    derived = first[first["id"].str.contains("-")]
+    assert (derived["group"] == derived["id"].str.split("-").str[0]).all()
+    assert set(derived["label"] + derived["group"]) <= set(base["label"] + base["group"])
