@@ -31,22 +31,29 @@ def near_duplicates(texts: list[str], groups: list[str], threshold: float = 0.6)
     for k, g in enumerate(sets):
         shared = Counter(m for gram in g for m in index[gram] if m > k)
         for m, inter in shared.items():
-            if groups[m] != groups[k] and inter / (len(g) + len(sets[m]) - inter) > threshold:
+            if (
+                groups[m] != groups[k]
+                and inter / (len(g) + len(sets[m]) - inter) > threshold
+            ):
                 pairs.append((k, m))
     return pairs
 
 
 def test_near_duplicates_finds_a_refilled_template():
-    texts = ["【花呗】您本月账单1,205.30元将于明天到期，请及时还款。",
-             "【花呗】您本月账单1,205.80元将于明天到期，请及时还款。",
-             "今天下午三点开会，别迟到"]
+    texts = [
+        "【花呗】您本月账单1,205.30元将于明天到期，请及时还款。",
+        "【花呗】您本月账单1,205.80元将于明天到期，请及时还款。",
+        "今天下午三点开会，别迟到",
+    ]
     assert near_duplicates(texts, ["a", "b", "c"]) == [(0, 1)]
     assert near_duplicates(texts, ["a", "a", "c"]) == []
 
 
 @pytest.mark.parametrize("name", ["messages.csv", "unrelated.csv"])
 def test_corpus_files_have_the_schema(name):
-    df = pd.read_csv(DATASETS / name, dtype=str, keep_default_na=False, encoding="utf-8")
+    df = pd.read_csv(
+        DATASETS / name, dtype=str, keep_default_na=False, encoding="utf-8"
+    )
     assert list(df.columns) == COLUMNS
     assert df["id"].is_unique
     assert (df["text"].str.strip() != "").all()
@@ -116,4 +123,6 @@ def test_augmentation_is_deterministic_and_keeps_groups(messages):
     assert first["id"].is_unique and first["text"].is_unique
     derived = first[first["id"].str.contains("-")]
     assert (derived["group"] == derived["id"].str.split("-").str[0]).all()
-    assert set(derived["label"] + derived["group"]) <= set(base["label"] + base["group"])
+    assert set(derived["label"] + derived["group"]) <= set(
+        base["label"] + base["group"]
+    )

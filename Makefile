@@ -1,0 +1,25 @@
+# Two entry points (see README): `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+$(VENV)/installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+.PHONY: demo test model
+demo: $(VENV)/installed
+	$(VENV)/bin/dunning-guard classify \
+	  "【招商银行】您尾号1234的信用卡本期账单2,318.50元，到期还款日11月25日，请按时还款。" \
+	  "【招联金融】您的借款已逾期12天，逾期金额1,830.55元，请尽快登录招联金融App还款。" \
+	  "【平安银行】您的贷款逾期已超过120天，我行已委托律师事务所向法院提起诉讼，请通过平安口袋银行App还款。" \
+	  "您的借款已逾期，请立即添加客服薇信 kf8899 处理，否则爆通讯录" \
+	  "【國泰世華銀行】您本期信用卡帳單應繳金額NT\$3,200，繳款截止日11/25，請準時繳款。"
+
+test: $(VENV)/installed
+	$(PY) -m pytest
+
+model: $(VENV)/installed
+	$(PY) models/build.py

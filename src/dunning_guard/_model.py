@@ -1,0 +1,300 @@
+"""The user-facing classifier: a thin scikit-learn estimator around the pipeline."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._pipeline import make_pipeline
+
+__all__ = ["LABELS", "DunningClassifier", "Prediction", "Predictions"]
+
+#: The four labels, in the order of the label guide.
+LABELS: tuple[str, ...] = ("reminder", "overdue", "legal", "scam")
+#: The training label for messages outside the scope (neither a debt nor a scam).
+UNRELATED = "unrelated"
+#: Batches smaller than this are scored in one process whatever `n_jobs` says:
+#: starting workers and shipping the model costs more than it saves.
+PARALLEL_MIN_BATCH = 2000
+
+
+@dataclasses.dataclass(frozen=True)
+class Prediction:
+    """The verdict on one message: its label, a probability per label, relevance.
+
+    ``relevance`` is the probability that the message is about a debt or is a
+    scam at all; ``relevant`` compares it with the model's threshold. The label
+    is always one of the four, also for irrelevant messages.
+    """
+
+    text: str
+    label: str
+    scores: Mapping[str, float]
+    relevance: float = 1.0
+    relevant: bool = True
+
+    @property
+    def confidence(self) -> float:
+        """The probability of the predicted label."""
+        return self.scores[self.label]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a plain, JSON-ready dict."""
+        return {
+            "text": self.text,
+            "label": self.label,
+            "scores": dict(self.scores),
+            "relevant": self.relevant,
+            "relevance": self.relevance,
+        }
+
+
+class Predictions(list):  # type: ignore[type-arg]
+    """A list of `Prediction` that converts to a DataFrame with `to_frame`."""
+
+    def __init__(self, items: Iterable[Prediction], index: pd.Index | None = None):
+        super().__init__(items)
+        self.index = index
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row a message: text, label, confidence, relevant, relevance, ``p_<label>``."""
+        rows = [
+            {
+                "text": p.text,
+                "label": p.label,
+                "confidence": p.confidence,
+                "relevant": p.relevant,
+                "relevance": p.relevance,
+            }
+            | {f"p_{k}": v for k, v in p.scores.items()}
+            for p in self
+        ]
+        columns = ["text", "label", "confidence", "relevant", "relevance"]
+        columns += [f"p_{k}" for k in LABELS]
+        return pd.DataFrame(rows, columns=columns, index=self.index)
+
+
+def as_texts(X: object) -> list[str]:
+    """Check a batch of messages and return it as a list of str.
+
+    Raises a `TypeError` naming the index of the first element that is not a str.
+    """
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            f"Expected a list of messages, got a single {type(X).__name__}; "
+            "use classify(text) or predict([text])."
+        )
+    if isinstance(X, pd.DataFrame):
+        raise TypeError(
+            "Expected a list or Series of messages, got a DataFrame; pass its text "
+            "column, e.g. df['text']."
+        )
+    if not isinstance(X, Iterable):
+        raise TypeError(f"Expected a list of messages, got {type(X).__name__}.")
+    texts = list(X)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            hint = (
+                " Decode bytes first, e.g. b.decode('utf-8')."
+                if isinstance(text, bytes)
+                else ""
+            )
+            raise TypeError(
+                f"Expected every message to be a str, got {type(text).__name__} "
+                f"at index {i}.{hint}"
+            )
+    return texts
+
+
+class DunningClassifier(ClassifierMixin, BaseEstimator):
+    """Label Chinese debt-collection messages as reminder, overdue, legal or scam.
+
+    A scikit-learn estimator: it works with `clone`, `GridSearchCV` and
+    `cross_val_score`. The fitted pipeline is `pipeline_`.
+
+    Training rows labeled ``"unrelated"`` (neither a debt nor a scam) teach the
+    relevance check: the pipeline learns them as a fifth class, `classes_` keeps
+    the four labels, their probabilities are renormalized over the four, and
+    ``1 - P(unrelated)`` is the message's relevance. Without such rows every
+    message has relevance 1.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularization strength of the logistic regression.
+    word_ngrams : tuple of int
+        Range of jieba word n-grams.
+    char_ngrams : tuple of int or None
+        Range of character n-grams; None uses words only.
+    min_df : int
+        Ignore n-grams seen in fewer messages than this.
+    class_weight : "balanced" or None
+        Passed to the logistic regression.
+    relevance_threshold : float
+        A message is relevant when its relevance is at least this.
+    n_jobs : int or None
+        Processes for scoring batches of at least `PARALLEL_MIN_BATCH` messages
+        (joblib convention: None or 1 is one process, -1 all cores). Fitting
+        always uses one process.
+
+    Examples
+    --------
+    >>> texts = ["您的账单明天到期，请按时还款", "您已逾期3天，请尽快还款"] * 3
+    >>> model = DunningClassifier(min_df=1).fit(texts, ["reminder", "overdue"] * 3)
+    >>> model.predict(["账单明天到期"])[0]
+    'reminder'
+    """
+
+    def __init__(
+        self,
+        *,
+        C: float = 10.0,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] | None = (1, 3),
+        min_df: int = 2,
+        class_weight: str | None = None,
+        relevance_threshold: float = 0.5,
+        n_jobs: int | None = None,
+    ):
+        self.C = C
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.class_weight = class_weight
+        self.relevance_threshold = relevance_threshold
+        self.n_jobs = n_jobs
+
+    def _make_pipeline(self):  # noqa: ANN202
+        params: dict[str, Any] = {
+            "clf__C": self.C,
+            "clf__class_weight": self.class_weight,
+            "features__words__ngram_range": tuple(self.word_ngrams),
+            "features__words__min_df": self.min_df,
+        }
+        if self.char_ngrams is None:
+            params["features__chars"] = "drop"
+        else:
+            params["features__chars__ngram_range"] = tuple(self.char_ngrams)
+            params["features__chars__min_df"] = self.min_df
+        return make_pipeline(**params)
+
+    def fit(self, X: Iterable[str], y: Iterable[str]) -> DunningClassifier:
+        """Fit on messages `X` with labels `y`."""
+        texts = as_texts(X)
+        labels = np.asarray(list(y), dtype=object)
+        if len(texts) != len(labels):
+            raise ValueError(
+                f"Expected as many labels as messages, got {len(labels)} for {len(texts)}."
+            )
+        if len(set(labels) - {UNRELATED}) < 2:
+            raise ValueError(
+                f"Expected at least 2 labels besides {UNRELATED!r} to learn from, "
+                f"got {sorted(set(labels))}."
+            )
+        self.pipeline_ = self._make_pipeline().fit(texts, labels)
+        self.classes_ = np.asarray(
+            [c for c in self.pipeline_.classes_ if c != UNRELATED], dtype=object
+        )
+        return self
+
+    def _scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities over `classes_` and relevance, for checked texts."""
+        check_is_fitted(self, "pipeline_")
+        if not texts:
+            return np.empty((0, len(self.classes_))), np.empty(0)
+        raw = self._raw_proba(texts).astype(np.float64)
+        inner = list(self.pipeline_.classes_)
+        if UNRELATED in inner:
+            relevance = 1.0 - raw[:, inner.index(UNRELATED)]
+            raw = raw[:, [inner.index(c) for c in self.classes_]]
+        else:
+            relevance = np.ones(len(texts))
+        # Renormalize in float64: float32 features give float32 probabilities,
+        # and without "unrelated" the four must still sum to 1.
+        return raw / raw.sum(axis=1, keepdims=True), relevance
+
+    def _raw_proba(self, texts: list[str]) -> np.ndarray:
+        n_jobs = effective_n_jobs(self.n_jobs) if self.n_jobs not in (None, 1) else 1
+        if n_jobs == 1 or len(texts) < PARALLEL_MIN_BATCH:
+            return self.pipeline_.predict_proba(texts)
+        # jieba is pure Python and holds the GIL: only processes give a speed-up.
+        chunks = np.array_split(np.arange(len(texts)), n_jobs)
+        parts = Parallel(n_jobs=n_jobs)(
+            delayed(self.pipeline_.predict_proba)([texts[i] for i in chunk])
+            for chunk in chunks
+        )
+        return np.vstack(parts)
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Probabilities, shape (n, n_classes), columns in `classes_`."""
+        return self._scores(as_texts(X))[0]
+
+    def predict_relevance(self, X: Iterable[str]) -> np.ndarray:
+        """Relevance of each message: the probability it is about a debt or is a scam."""
+        return self._scores(as_texts(X))[1]
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """The most probable label for each message."""
+        proba = self.predict_proba(X)
+        return (
+            self.classes_[proba.argmax(axis=1)]
+            if len(proba)
+            else np.empty(0, dtype=object)
+        )
+
+    def classify_many(
+        self, texts: Iterable[str], *, relevant_only: bool = False
+    ) -> Predictions:
+        """Classify a batch; the result converts to a DataFrame with `to_frame()`.
+
+        A pandas Series keeps its index in the DataFrame. With `relevant_only`,
+        messages that are not relevant are left out (the index says which stayed).
+        """
+        items = as_texts(texts)
+        index = (
+            texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(len(items))
+        )
+        proba, relevance = self._scores(items)
+        classes = [str(c) for c in self.classes_]
+        predictions = [
+            Prediction(
+                text=text,
+                label=classes[int(row.argmax())],
+                scores=types.MappingProxyType(dict(zip(classes, map(float, row)))),
+                relevance=float(rel),
+                relevant=bool(rel >= self.relevance_threshold),
+            )
+            for text, row, rel in zip(items, proba, relevance)
+        ]
+        if relevant_only:
+            keep = [p.relevant for p in predictions]
+            predictions = [p for p, k in zip(predictions, keep) if k]
+            index = index[np.asarray(keep, dtype=bool)]
+        return Predictions(predictions, index=index)
+
+    def classify(self, text: str) -> Prediction:
+        """Classify one message.
+
+        Empty or whitespace-only text is classified like any other (it carries no
+        words, so the label follows the class priors); text longer than
+        `MAX_CHARS` is cut to that length first.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"Expected a message as str, got {type(text).__name__}.")
+        return self.classify_many([text])[0]
+
+    def save(self, path: str | PathLike[str]) -> None:
+        """Save the fitted model atomically, with a manifest and checksum."""
+        from ._persist import save_model
+
+        check_is_fitted(self, "pipeline_")
+        save_model(self, path)

@@ -1,0 +1,317 @@
+"""Text normalization: one canonical, Simplified, de-obfuscated form per message.
+
+Scammers vary the surface of a message (Traditional script, ``微 信``, ``薇信``,
+full-width digits, emoji, zero-width characters, Cyrillic look-alikes) and every
+message carries volatile values (amounts, dates, phone numbers). Normalizing both
+away lets the classifier learn patterns instead of numbers.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from importlib import resources
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+__all__ = [
+    "MAX_CHARS",
+    "TextNormalizer",
+    "normalize",
+    "to_simplified",
+    "to_traditional",
+]
+
+#: Messages are cut to this many characters before normalization, so a 1 MB
+#: string costs no more than a long letter.
+MAX_CHARS = 2000
+
+# Typed tokens that replace volatile values. Upper-case ASCII words stay one token
+# in jieba and never occur in real Chinese text.
+URL_OFFICIAL = "URLOFFICIAL"
+URL_SHORT = "URLSHORT"
+URL_OTHER = "URLOTHER"
+URL_FAKE = "URLFAKE"
+PHONE_HOTLINE = "PHONEHOTLINE"
+PHONE_MOBILE = "PHONEMOBILE"
+PHONE_LANDLINE = "PHONELAND"
+AMOUNT = "AMOUNT"
+DATE = "DATE"
+CARD_TAIL = "CARDTAIL"
+CARD_NO = "CARDNO"
+CASE_NO = "CASENO"
+NUMBER = "NUM"
+
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Cyrillic and Greek letters that look like Latin ones, as used in forged URLs/names.
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕкмтнвАЕОРСУХІЈЅКМТНВαοργικνυτΑΒΕΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijskmthbAEOPCYXIJSKMTHBaopyikvutABEHIKMNOPTYX",
+)
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+# Separators a scammer inserts between the characters of a word (微 信, 微-信, V❤信).
+_SEP = r"[\s·•・.*_\-|/\\~+^=]"
+_SPLIT_HAN = re.compile(
+    rf"(?:(?<=[{_HAN}])|(?<=(?<![A-Za-z0-9])[A-Za-z])){_SEP}{{1,3}}(?=[{_HAN}])"
+)
+_SPLIT_LATIN = re.compile(
+    rf"(?<=[{_HAN}])[\s·•・*_\-|]{{1,3}}(?=[A-Za-z](?![A-Za-z0-9]))"
+)
+_SPACED_LETTERS = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z](?:[\s.·*_\-]{1,2}[A-Za-z](?![A-Za-z0-9]))+"
+)
+_SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?:[\s·*_\-]{1,2}\d){6,}(?![\d.])")
+# A domain-like run that mixes Latin with Cyrillic or Greek letters is a forgery.
+_MIXED_RUN = re.compile(
+    r"[A-Za-z0-9\u0370-\u03ff\u0400-\u04ff.\-/:]*\.[A-Za-z0-9\u0370-\u03ff\u0400-\u04ff.\-/:]+"
+)
+_NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+_SYMBOLS = frozenset(("So", "Sk", "Co", "Cn"))
+
+# Homophones and code words for private contact channels (after t2s).
+_CONTACT_WORDS = [
+    (
+        re.compile(
+            r"[薇威徽微溦]信|(?<![A-Za-z0-9.])(?:[vVwW][xX]|wechat|WeChat|WECHAT)"
+            r"(?![A-Za-z0-9.])|(?<![A-Za-z])[vVwW]信"
+        ),
+        "微信",
+    ),
+    (re.compile(r"[加+][vVwW](?![A-Za-z0-9])|[加+]微(?![信博])"), "加微信"),
+    (re.compile(r"扣扣|企鹅号|秋秋|(?<![A-Za-z0-9.])[qQ][qQ](?![A-Za-z.])"), "QQ"),
+    (
+        re.compile(r"(?<=加)赖|(?<![A-Za-z0-9.])[Ll][Ii][Nn][Ee](?![A-Za-z0-9.])"),
+        "LINE",
+    ),
+    (re.compile(r"(?<![A-Za-z])[Ww]hats[Aa]pp(?![A-Za-z])|瓦次普"), "WhatsApp"),
+]
+
+_URL = re.compile(
+    r"(?:(?:https?|hxxps?)://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u3400-\u9fff<>\"'，。,]+"
+    r"|(?<![@A-Za-z0-9.])(?:[A-Za-z0-9-]+\.)+(?:com|cn|net|org|top|vip|xyz|cc|tw|hk|io|me|ly|"
+    r"info|app|link|shop|site|club|online|gov|edu)(?:\.[a-z]{2})?(?:/[^\s，。]*)?(?![A-Za-z])"
+)
+_CASE_NO = re.compile(
+    r"[(（〔\[]\d{4}[)）〕\]][^\s，。,;；]{1,20}?号|案号[:：]?\s*[A-Za-z0-9-]{4,}"
+)
+_CARD_TAIL = re.compile(
+    r"(尾号|末四位|末4位|末位|卡号后四位|后四位|後四碼|末四碼|尾數|尾碼)[为是:：\s]*\d{3,4}"
+)
+_CARD_NO = re.compile(r"(?<!\d)\d{4}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\d¥$,.])(?:"
+    r"(?P<hotline>95\d{3,4}|96\d{3}|(?:400|800)[-\s]?\d{3}[-\s]?\d{4}|0800[-\s]?\d{3}[-\s]?\d{3}|1010\d{4})"
+    r"|(?P<mobile>(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}"
+    r"|(?:\+?886[-\s]?|0)9\d{2}[-\s]?\d{3}[-\s]?\d{3}|\+?852[-\s]?[4-9]\d{3}[-\s]?\d{4}|[5-9]\d{3}[-\s]\d{4})"
+    r"|(?P<landline>0\d{2,3}[-\s]?\d{7,8}|\(0\d{1,3}\)\s?\d{4}[-\s]?\d{4}|\+?852[-\s]?[23]\d{3}[-\s]?\d{4})"
+    r")(?![\d]|\s?(?:元|块|万|圓|港元|蚊))"
+)
+_AMOUNT = re.compile(
+    r"(?:(?:RMB|CNY|NT\$|HK\$|NTD|HKD|US\$|\$|¥|￥)\s?\d[\d,]*(?:\.\d+)?(?:\s?[万千])?"
+    r"|\d[\d,]*(?:\.\d+)?\s?(?:万元|千元|元|块|圓|港元|港幣|新台幣|台幣|蚊))"
+)
+_DATE = re.compile(
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号號]?"
+    r"|\d{1,2}月\d{1,2}[日号號]|\d{1,2}/\d{1,2}(?!\d)"
+    r"|\d{1,2}[:：]\d{2}(?::\d{2})?"
+)
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_SPACES = re.compile(r"[ \t\r\n\u3000]+")
+
+
+@functools.cache
+def _official_domains() -> frozenset[str]:
+    text = resources.files("dunning_guard").joinpath("data/official_domains.txt")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and x[0] != "#")
+
+
+_SHORTENERS = frozenset(
+    "t.cn dwz.cn url.cn bit.ly tinyurl.com goo.gl is.gd suo.im u.nu 3.cn j.mp "
+    "reurl.cc lihi.cc pse.is ppt.cc".split()
+)
+
+
+def url_kind(url: str) -> str:
+    """Return ``"official"``, ``"short"`` or ``"other"`` for a URL's domain."""
+    host = re.sub(r"^(?:(?:https?|hxxps?)://)?", "", url.lower()).split("/")[0]
+    host = host.split(":")[0].strip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    if host in _SHORTENERS:
+        return "short"
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        if ".".join(parts[i:]) in _official_domains():
+            return "official"
+    return "other"
+
+
+def phone_kind(match: re.Match[str]) -> str:
+    """Return ``"hotline"``, ``"mobile"`` or ``"landline"`` for a `_PHONE` match."""
+    return match.lastgroup or "landline"
+
+
+@functools.cache
+def _opencc(conversion: str):  # noqa: ANN202 - opencc has no types
+    import opencc  # imported lazily: it is only needed for Traditional text
+
+    return opencc.OpenCC(conversion)
+
+
+# OpenCC's converter keeps per-call state on the instance, so calls are serialized.
+_OPENCC_LOCK = threading.Lock()
+
+
+@functools.cache
+def _traditional_chars() -> frozenset[str]:
+    root = resources.files("opencc").joinpath("dictionary/TSCharacters.txt")
+    chars = set()
+    for line in root.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("\t")
+        if key and key not in value.split():
+            chars.add(key)
+    return frozenset(chars)
+
+
+def has_traditional(text: str) -> bool:
+    """Tell whether `text` holds any character that OpenCC would simplify."""
+    return not _traditional_chars().isdisjoint(text)
+
+
+def to_simplified(text: str) -> str:
+    """Convert Traditional Chinese to Simplified (OpenCC ``t2s``).
+
+    OpenCC maps 帳 to 帐, while mainland finance text writes 账 (账单, 账户), so
+    帐 is unified to 账: the same message gets the same words in both scripts.
+
+    Examples
+    --------
+    >>> to_simplified("您的帳單已逾期")
+    '您的账单已逾期'
+    """
+    if not has_traditional(text):
+        return text
+    with _OPENCC_LOCK:
+        return _opencc("t2s").convert(text).replace("帐", "账")
+
+
+def to_traditional(text: str) -> str:
+    """Convert Simplified Chinese to Traditional (OpenCC ``s2t``).
+
+    Examples
+    --------
+    >>> to_traditional("您的账单已逾期")
+    '您的賬單已逾期'
+    """
+    with _OPENCC_LOCK:
+        return _opencc("s2t").convert(text)
+
+
+def _drop_symbols(text: str) -> str:
+    # Emoji and pictographs carry no meaning here but split words (V❤信).
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) not in _SYMBOLS)
+
+
+def _fake_url(match: re.Match[str]) -> str:
+    run = match[0]
+    if _NON_LATIN.search(run) and re.search("[A-Za-z]", run):
+        return f" {URL_FAKE} "
+    return run
+
+
+def clean(text: str) -> str:
+    """Undo the surface tricks: NFKC, invisible characters, look-alikes, script.
+
+    The result is still readable Chinese; `normalize` goes on to replace values.
+
+    Examples
+    --------
+    >>> clean("加 薇 信：ｋｆ８８８，❤立即處理")
+    '加微信:kf888,立即处理'
+    """
+    text = text[:MAX_CHARS]
+    text = _CONTROL.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    if _NON_LATIN.search(text):
+        text = _MIXED_RUN.sub(_fake_url, text)
+        text = text.translate(_LOOKALIKES)
+    text = _drop_symbols(text)
+    text = to_simplified(text).replace("帐", "账")
+    text = _SPACED_LETTERS.sub(lambda m: re.sub(r"[\s.·*_\-]", "", m[0]), text)
+    text = _SPLIT_HAN.sub("", text)
+    text = _SPLIT_LATIN.sub("", text)
+    text = _SPACED_DIGITS.sub(lambda m: re.sub(r"\D", "", m[0]), text)
+    for pattern, word in _CONTACT_WORDS:
+        text = pattern.sub(word, text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _url_token(match: re.Match[str]) -> str:
+    return {"official": URL_OFFICIAL, "short": URL_SHORT}.get(
+        url_kind(match[0]), URL_OTHER
+    )
+
+
+def _phone_token(match: re.Match[str]) -> str:
+    kind = phone_kind(match)
+    return {"hotline": PHONE_HOTLINE, "mobile": PHONE_MOBILE}.get(kind, PHONE_LANDLINE)
+
+
+def normalize(text: str) -> str:
+    """Return the canonical form of a message that the classifier sees.
+
+    Examples
+    --------
+    >>> normalize("【招商銀行】您尾號1234的信用卡本期應還￥2,318.50，到期日11月25日，詳詢95555")
+    '【招商银行】您尾号 CARDTAIL 的信用卡本期应还 AMOUNT ,到期日 DATE ,详询 PHONEHOTLINE'
+    """
+    text = clean(text)
+    text = _URL.sub(lambda m: f" {_url_token(m)} ", text)
+    text = _CASE_NO.sub(f" {CASE_NO} ", text)
+    text = _CARD_TAIL.sub(lambda m: f"{m[1]} {CARD_TAIL} ", text)
+    text = _CARD_NO.sub(f" {CARD_NO} ", text)
+    text = _PHONE.sub(lambda m: f" {_phone_token(m)} ", text)
+    text = _AMOUNT.sub(f" {AMOUNT} ", text)
+    text = _DATE.sub(f" {DATE} ", text)
+    text = _DIGITS.sub(f" {NUMBER} ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+class TextNormalizer(TransformerMixin, BaseEstimator):
+    """Map raw messages to their normalized form (see `normalize`).
+
+    Stateless; `fit` only checks the input. Exact duplicates in a batch are
+    normalized once, since real message streams repeat templates.
+    """
+
+    def fit(self, X: Iterable[str], y: object = None) -> TextNormalizer:  # noqa: ARG002
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[str]) -> np.ndarray:
+        seen: dict[str, str] = {}
+        out = []
+        for text in X:
+            if text not in seen:
+                seen[text] = normalize(text)
+            out.append(seen[text])
+        return np.asarray(out, dtype=object)
+
+    def __sklearn_tags__(self):  # noqa: ANN204
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False
+        return tags

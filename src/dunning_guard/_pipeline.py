@@ -1,0 +1,59 @@
+"""The scikit-learn pipeline behind the classifier, built by one factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from ._normalize import TextNormalizer
+from ._segment import segment
+
+__all__ = ["make_pipeline"]
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def make_pipeline(**params: Any) -> Pipeline:
+    """Build the unfitted pipeline: normalize, vectorize words and characters, classify.
+
+    Keyword arguments are set with `Pipeline.set_params`, e.g.
+    ``make_pipeline(clf__C=10, features__chars__ngram_range=(1, 3))``.
+
+    Examples
+    --------
+    >>> [name for name, _ in make_pipeline().steps]
+    ['normalize', 'features', 'clf']
+    """
+    words = TfidfVectorizer(
+        tokenizer=segment,
+        token_pattern=None,
+        preprocessor=_identity,
+        lowercase=False,
+        ngram_range=(1, 2),
+        min_df=2,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    chars = TfidfVectorizer(
+        analyzer="char",
+        preprocessor=_identity,
+        lowercase=False,
+        ngram_range=(1, 3),
+        min_df=2,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    pipeline = Pipeline(
+        [
+            ("normalize", TextNormalizer()),
+            ("features", FeatureUnion([("words", words), ("chars", chars)])),
+            ("clf", LogisticRegression(C=10.0, max_iter=3000)),
+        ]
+    )
+    return pipeline.set_params(**params)

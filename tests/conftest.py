@@ -1,0 +1,53 @@
+"""Shared fixtures: the corpus, a small model trained on a slice of it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import dunning_guard as dg
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT / "datasets"
+
+
+@pytest.fixture(scope="session")
+def messages() -> pd.DataFrame:
+    return pd.read_csv(DATASETS / "messages.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="session")
+def unrelated() -> pd.DataFrame:
+    return pd.read_csv(DATASETS / "unrelated.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="session")
+def small_model(messages: pd.DataFrame) -> dg.DunningClassifier:
+    """A model trained on every other message: quick, and far better than chance."""
+    train = messages.iloc[::2]
+    return dg.train(train, C=10.0)
+
+
+@pytest.fixture(scope="session")
+def bundled() -> dg.DunningClassifier:
+    return dg.load()
+
+
+# Hypothesis: a bounded, deterministic profile for CI; more examples locally on demand.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("fuzz", max_examples=5000, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+)

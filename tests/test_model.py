@@ -1,0 +1,167 @@
+"""The classifier is a scikit-learn estimator with a small, friendly API."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
+
+import dunning_guard as dg
+
+TINY = pd.DataFrame(
+    {
+        "text": [
+            "【花呗】您本月账单1,205元将于明天到期，请按时还款。",
+            "【招商银行】您尾号1234的信用卡账单3日后到期，应还2,318元。",
+            "【京东白条】本期账单今日到期，请及时还款，以免影响征信。",
+            "【花呗】您的账单已逾期3天，请尽快还款，逾期将产生罚息。",
+            "【招商银行】您尾号1234的信用卡已逾期15天，欠款2,318元。",
+            "【京东白条】您已逾期7天，请尽快还款避免影响征信。",
+        ],
+        "label": ["reminder"] * 3 + ["overdue"] * 3,
+    }
+)
+
+
+def test_labels_are_the_label_guide_order():
+    assert dg.LABELS == ("reminder", "overdue", "legal", "scam")
+
+
+def test_classify_returns_an_immutable_prediction(bundled):
+    p = bundled.classify(
+        "【招商银行】您尾号1234的信用卡本期账单2,318.50元，到期还款日11月25日。"
+    )
+    assert p.label == "reminder"
+    assert set(p.scores) == set(dg.LABELS)
+    assert sum(p.scores.values()) == pytest.approx(1.0)
+    assert p.confidence == max(p.scores.values())
+    with pytest.raises(AttributeError):
+        p.label = "scam"
+    with pytest.raises(TypeError):
+        p.scores["scam"] = 1.0
+    assert p.to_dict()["scores"] == dict(p.scores)
+    assert p.relevant is True and 0.5 < p.relevance <= 1.0
+
+
+def test_classify_shortcut_uses_the_bundled_model(bundled):
+    text = "您的借款已逾期，请立即添加客服微信 kf8899 处理，否则上报征信"
+    assert dg.classify(text).label == bundled.classify(text).label == "scam"
+
+
+def test_batch_apis_agree(bundled, messages):
+    texts = messages["text"].iloc[:40]
+    proba = bundled.predict_proba(texts)
+    assert proba.shape == (40, 4)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    labels = bundled.predict(texts)
+    assert list(labels) == [p.label for p in bundled.classify_many(list(texts))]
+    assert list(labels) == list(bundled.classes_[proba.argmax(axis=1)])
+
+
+def test_classify_many_converts_to_a_frame_on_the_series_index(bundled):
+    texts = pd.Series(["【花呗】账单明天到期", "加薇信还款"], index=[10, 20])
+    frame = bundled.classify_many(texts).to_frame()
+    assert list(frame.index) == [10, 20]
+    assert list(frame.columns) == [
+        "text",
+        "label",
+        "confidence",
+        "relevant",
+        "relevance",
+    ] + [f"p_{c}" for c in dg.LABELS]
+    assert frame["text"].tolist() == texts.tolist()
+    assert (
+        bundled.classify_many(tuple(texts)).to_frame()["label"].tolist()
+        == frame["label"].tolist()
+    )
+
+
+def test_empty_batch_gives_empty_results(bundled):
+    assert bundled.predict([]).shape == (0,)
+    assert bundled.predict_proba([]).shape == (0, 4)
+    assert bundled.classify_many([]) == []
+
+
+def test_empty_and_whitespace_messages_get_a_valid_label(bundled):
+    for text in ["", "   ", "\n\t"]:
+        p = bundled.classify(text)
+        assert p.label in dg.LABELS
+        assert sum(p.scores.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"bytes", ["list"]])
+def test_classify_rejects_non_strings(bundled, bad):
+    with pytest.raises(TypeError, match="Expected a message as str"):
+        bundled.classify(bad)
+
+
+def test_batch_error_names_the_bad_index(bundled):
+    with pytest.raises(TypeError, match="at index 2"):
+        bundled.predict(["a", "b", None])
+    with pytest.raises(TypeError, match="Decode bytes first"):
+        bundled.predict(["a", b"b"])
+    with pytest.raises(TypeError, match="single str"):
+        bundled.predict("一条消息")
+
+
+def test_model_is_a_scikit_learn_estimator():
+    model = dg.DunningClassifier(C=3.0, min_df=1)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    fitted = model.fit(TINY["text"], TINY["label"])
+    assert list(fitted.classes_) == ["overdue", "reminder"]
+    assert (
+        fitted.predict_relevance(TINY["text"]) == 1.0
+    ).all()  # no unrelated rows: all relevant
+    assert fitted.score(TINY["text"], TINY["label"]) == 1.0
+    assert isinstance(fitted.pipeline_.named_steps["clf"].C, float)
+
+
+def test_model_works_with_grid_search_and_cross_val_score():
+    X, y = TINY["text"], TINY["label"]
+    groups = [0, 1, 2, 0, 1, 2]
+    scores = cross_val_score(
+        dg.DunningClassifier(min_df=1), X, y, cv=GroupKFold(3), groups=groups
+    )
+    assert scores.shape == (3,)
+    search = GridSearchCV(
+        dg.DunningClassifier(min_df=1),
+        {"C": [1.0, 10.0], "char_ngrams": [None, (1, 2)]},
+        cv=GroupKFold(3),
+    ).fit(X, y, groups=groups)
+    assert search.best_params_["C"] in (1.0, 10.0)
+
+
+def test_predict_before_fit_raises_not_fitted():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        dg.DunningClassifier().predict(["x"])
+
+
+def test_training_on_a_slice_is_far_above_chance(small_model, messages):
+    held_out = messages.iloc[1::2]
+    assert small_model.score(held_out["text"], held_out["label"]) > 0.85
+
+
+def test_bundled_model_recognizes_each_label(bundled):
+    examples = {
+        "reminder": "【建设银行】您尾号6621的信用卡本期账单3,120.00元，到期还款日12月8日，请按时还款。",
+        "overdue": "【招联金融】您的借款已逾期12天，逾期金额1,830.55元，已产生罚息，请尽快登录招联金融App还款。",
+        "legal": "【平安银行】您的贷款逾期已超过120天，我行已委托律师事务所向法院提起诉讼，请通过平安口袋银行App还款。",
+        "scam": "【中国银行】您的信用卡已严重逾期，请于今日将欠款转入我行工作人员李明的个人账户6217 0000 1111 2222。",
+    }
+    for label, text in examples.items():
+        assert bundled.classify(text).label == label, text
+
+
+def test_n_jobs_gives_the_same_probabilities(bundled, messages, monkeypatch):
+    monkeypatch.setattr("dunning_guard._model.PARALLEL_MIN_BATCH", 10)
+    texts = messages["text"].iloc[:60].tolist()
+    parallel = clone(bundled).set_params(n_jobs=2)
+    parallel.pipeline_, parallel.classes_ = bundled.pipeline_, bundled.classes_
+    np.testing.assert_array_equal(
+        parallel.predict_proba(texts), bundled.predict_proba(texts)
+    )
