@@ -23,7 +23,7 @@ def test_classify_arguments_prints_csv(capsys):
     out = capsys.readouterr().out.splitlines()
     assert (
         out[0]
-        == "text,label,confidence,relevant,relevance,p_reminder,p_overdue,p_legal,p_scam"
+        == "text,label,confidence,relevant,relevance,red_flags,p_reminder,p_overdue,p_legal,p_scam"
     )
     assert out[1].split(",")[1] == "reminder" and out[2].split(",")[1] == "scam"
 
@@ -32,6 +32,24 @@ def test_classify_json_lines(capsys):
     assert main(["classify", "--json", "【花呗】您本月账单将于明天到期"]) == 0
     row = json.loads(capsys.readouterr().out)
     assert row["label"] == "reminder"
+    assert row["red_flags"] == [] and row["advice"]["en"].startswith(
+        "This is a repayment reminder"
+    )
+
+
+def test_classify_json_includes_flag_spans_and_sender(capsys):
+    text = "请加薇信kf88协商逾期"
+    assert main(["classify", "--json", "--sender", "13800138000", text]) == 0
+    row = json.loads(capsys.readouterr().out)
+    flag = row["red_flags"][0]
+    assert flag["id"] == "private_contact"
+    assert text[flag["spans"][0][0] : flag["spans"][0][1]] == "加薇信"
+    assert {
+        "kind": "sender",
+        "value": "13800138000",
+        "span": [0, 0],
+        "detail": "mobile",
+    } in row["facts"]
 
 
 def test_classify_file_streams_in_chunks(tmp_path, monkeypatch):

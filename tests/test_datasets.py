@@ -126,3 +126,11 @@ def test_augmentation_is_deterministic_and_keeps_groups(messages):
     assert set(derived["label"] + derived["group"]) <= set(
         base["label"] + base["group"]
     )
+
+
+def test_flag_annotations_name_corpus_rows_and_known_flags(messages, unrelated):
+    gold = pd.read_csv(DATASETS / "flags.csv", dtype=str, keep_default_na=False)
+    assert list(gold.columns) == ["id", "flags"]
+    assert gold["id"].is_unique and len(gold) == 400
+    assert set(gold["id"]) <= set(messages["id"]) | set(unrelated["id"])
+    assert set(" ".join(gold["flags"]).split()) <= set(dg.FLAGS)

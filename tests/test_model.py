@@ -70,6 +70,7 @@ def test_classify_many_converts_to_a_frame_on_the_series_index(bundled):
         "confidence",
         "relevant",
         "relevance",
+        "red_flags",
     ] + [f"p_{c}" for c in dg.LABELS]
     assert frame["text"].tolist() == texts.tolist()
     assert (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
 import types
 from collections.abc import Iterable, Mapping
 from os import PathLike
@@ -14,9 +16,18 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ._explain import Advice, Contribution, advise, explain
+from ._flags import Fact, RedFlag, find_facts, find_flags, flag_ids
+from ._normalize import Traced, normalize, trace_normalize
 from ._pipeline import make_pipeline
 
-__all__ = ["LABELS", "DunningClassifier", "Prediction", "Predictions"]
+__all__ = [
+    "LABELS",
+    "SENDER_SCAM_ODDS",
+    "DunningClassifier",
+    "Prediction",
+    "Predictions",
+]
 
 #: The four labels, in the order of the label guide.
 LABELS: tuple[str, ...] = ("reminder", "overdue", "legal", "scam")
@@ -29,11 +40,14 @@ PARALLEL_MIN_BATCH = 2000
 
 @dataclasses.dataclass(frozen=True)
 class Prediction:
-    """The verdict on one message: its label, a probability per label, relevance.
+    """The verdict on one message: its label, a probability per label, relevance,
+    and why.
 
     ``relevance`` is the probability that the message is about a debt or is a
     scam at all; ``relevant`` compares it with the model's threshold. The label
-    is always one of the four, also for irrelevant messages.
+    is always one of the four, also for irrelevant messages. ``flag_ids`` names
+    the red flags found; `red_flags`, `facts`, `advice` and `explain` give the
+    details with character offsets into ``text`` (computed on first access).
     """
 
     text: str
@@ -41,20 +55,60 @@ class Prediction:
     scores: Mapping[str, float]
     relevance: float = 1.0
     relevant: bool = True
+    flag_ids: tuple[str, ...] = ()
+    sender: str | None = None
+    model: Any = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def confidence(self) -> float:
         """The probability of the predicted label."""
         return self.scores[self.label]
 
+    @functools.cached_property
+    def _traced(self) -> Traced:
+        return trace_normalize(self.text)
+
+    @functools.cached_property
+    def red_flags(self) -> list[RedFlag]:
+        """Fraud mechanisms and warning signs, with evidence spans in ``text``."""
+        return find_flags(self.text, self._traced)
+
+    @functools.cached_property
+    def facts(self) -> list[Fact]:
+        """What the message states (lender, amounts, dates, phones, URLs...), with spans."""
+        facts = find_facts(self.text, self._traced)
+        if self.sender is not None:
+            facts.append(Fact("sender", self.sender, (0, 0), sender_kind(self.sender)))
+        return facts
+
+    @property
+    def advice(self) -> Advice:
+        """One or two sentences of what to do, in Chinese and English."""
+        return advise(self.label, self.flag_ids, self.relevant)
+
+    def explain(self, k: int = 5) -> list[Contribution]:
+        """The `k` features that pushed most for the label and the `k` most against it.
+
+        Each has its weight (positive: for the label, against the runner-up) and its
+        spans in ``text``.
+        """
+        if self.model is None:
+            raise ValueError(
+                "This prediction has no model attached; use model.classify()."
+            )
+        return explain(self.model, self.text, self.label, k, self._traced)
+
     def to_dict(self) -> dict[str, Any]:
-        """Return a plain, JSON-ready dict."""
+        """Return a plain, JSON-ready dict (red flags and facts included)."""
         return {
             "text": self.text,
             "label": self.label,
             "scores": dict(self.scores),
             "relevant": self.relevant,
             "relevance": self.relevance,
+            "red_flags": [f.to_dict() for f in self.red_flags],
+            "facts": [f.to_dict() for f in self.facts],
+            "advice": self.advice.to_dict(),
         }
 
 
@@ -74,13 +128,52 @@ class Predictions(list):  # type: ignore[type-arg]
                 "confidence": p.confidence,
                 "relevant": p.relevant,
                 "relevance": p.relevance,
+                "red_flags": " ".join(p.flag_ids),
             }
             | {f"p_{k}": v for k, v in p.scores.items()}
             for p in self
         ]
-        columns = ["text", "label", "confidence", "relevant", "relevance"]
+        columns = ["text", "label", "confidence", "relevant", "relevance", "red_flags"]
         columns += [f"p_{k}" for k in LABELS]
         return pd.DataFrame(rows, columns=columns, index=self.index)
+
+
+#: How much more likely a scam is, by the kind of sender (a likelihood ratio that
+#: multiplies the scam odds). Legitimate lenders send from short codes and SMS
+#: gateways; forged collection comes from personal numbers (label guide, "Signals").
+#: The corpus has no sender column, so these are set from that guidance, not fitted.
+SENDER_SCAM_ODDS = {"mobile": 4.0, "official": 0.25, "other": 1.0}
+_MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}|(?:\+?886|0)9\d{8}|(?:\+?852)?[4-9]\d{7}")
+_OFFICIAL = re.compile(
+    r"95\d{3,4}|96\d{3}|10\d{3,}|400\d{7}|800\d{7}|[A-Za-z][A-Za-z0-9]{1,10}"
+)
+
+
+def sender_kind(sender: str) -> str:
+    """``"mobile"`` (a personal number), ``"official"`` (short code, gateway, hotline)
+    or ``"other"``.
+
+    Examples
+    --------
+    >>> sender_kind("95555"), sender_kind("+86 138 0013 8000"), sender_kind("021-5888")
+    ('official', 'mobile', 'other')
+    """
+    compact = re.sub(r"[\s\-()]", "", str(sender))
+    if _MOBILE.fullmatch(compact):
+        return "mobile"
+    if _OFFICIAL.fullmatch(compact):
+        return "official"
+    return "other"
+
+
+def adjust_for_sender(proba: np.ndarray, classes: list[str], sender: str) -> np.ndarray:
+    """Multiply the scam odds by the sender's likelihood ratio and renormalize."""
+    if "scam" not in classes:
+        return proba
+    ratio = SENDER_SCAM_ODDS[sender_kind(sender)]
+    out = proba.copy()
+    out[classes.index("scam")] *= ratio
+    return out / out.sum()
 
 
 def as_texts(X: object) -> list[str]:
@@ -141,6 +234,10 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         Passed to the logistic regression.
     relevance_threshold : float
         A message is relevant when its relevance is at least this.
+    red_flags : bool
+        Also feed the red flags (see `FLAGS`) to the classifier as features. Off by
+        default: on the corpus it lowered grouped-CV macro-F1 (see the model card);
+        predictions carry their red flags either way.
     n_jobs : int or None
         Processes for scoring batches of at least `PARALLEL_MIN_BATCH` messages
         (joblib convention: None or 1 is one process, -1 all cores). Fitting
@@ -163,6 +260,7 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         min_df: int = 2,
         class_weight: str | None = None,
         relevance_threshold: float = 0.5,
+        red_flags: bool = False,
         n_jobs: int | None = None,
     ):
         self.C = C
@@ -171,6 +269,7 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.class_weight = class_weight
         self.relevance_threshold = relevance_threshold
+        self.red_flags = red_flags
         self.n_jobs = n_jobs
 
     def _make_pipeline(self):  # noqa: ANN202
@@ -180,6 +279,8 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
             "features__words__ngram_range": tuple(self.word_ngrams),
             "features__words__min_df": self.min_df,
         }
+        if not self.red_flags:
+            params["features__flags"] = "drop"
         if self.char_ngrams is None:
             params["features__chars"] = "drop"
         else:
@@ -252,45 +353,63 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def classify_many(
-        self, texts: Iterable[str], *, relevant_only: bool = False
+        self,
+        texts: Iterable[str],
+        *,
+        relevant_only: bool = False,
+        senders: Iterable[str | None] | None = None,
     ) -> Predictions:
         """Classify a batch; the result converts to a DataFrame with `to_frame()`.
 
         A pandas Series keeps its index in the DataFrame. With `relevant_only`,
         messages that are not relevant are left out (the index says which stayed).
+        `senders` (one per message, None where unknown) is used as in `classify`.
         """
         items = as_texts(texts)
         index = (
             texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(len(items))
         )
         proba, relevance = self._scores(items)
-        classes = [str(c) for c in self.classes_]
-        predictions = [
-            Prediction(
-                text=text,
-                label=classes[int(row.argmax())],
-                scores=types.MappingProxyType(dict(zip(classes, map(float, row)))),
-                relevance=float(rel),
-                relevant=bool(rel >= self.relevance_threshold),
+        senders = [None] * len(items) if senders is None else list(senders)
+        if len(senders) != len(items):
+            raise ValueError(
+                f"Expected one sender per message, got {len(senders)} for {len(items)}."
             )
-            for text, row, rel in zip(items, proba, relevance)
-        ]
+        classes = [str(c) for c in self.classes_]
+        predictions = []
+        for text, row, rel, sender in zip(items, proba, relevance, senders):
+            if sender is not None:
+                row = adjust_for_sender(row, classes, sender)
+            predictions.append(
+                Prediction(
+                    text=text,
+                    label=classes[int(row.argmax())],
+                    scores=types.MappingProxyType(dict(zip(classes, map(float, row)))),
+                    relevance=float(rel),
+                    relevant=bool(rel >= self.relevance_threshold),
+                    flag_ids=flag_ids(normalize(text)),
+                    sender=sender,
+                    model=self,
+                )
+            )
         if relevant_only:
             keep = [p.relevant for p in predictions]
             predictions = [p for p, k in zip(predictions, keep) if k]
             index = index[np.asarray(keep, dtype=bool)]
         return Predictions(predictions, index=index)
 
-    def classify(self, text: str) -> Prediction:
-        """Classify one message.
+    def classify(self, text: str, sender: str | None = None) -> Prediction:
+        """Classify one message; `sender` is the number or short code it came from.
 
-        Empty or whitespace-only text is classified like any other (it carries no
-        words, so the label follows the class priors); text longer than
-        `MAX_CHARS` is cut to that length first.
+        A personal mobile sender makes a scam more likely and an official short
+        code (95xxx, 106xx gateways, 400/800) less likely (see `SENDER_SCAM_ODDS`);
+        without a sender the text alone decides. Empty or whitespace-only text is
+        classified like any other (it carries no words, so the label follows the
+        class priors); text longer than `MAX_CHARS` is cut to that length first.
         """
         if not isinstance(text, str):
             raise TypeError(f"Expected a message as str, got {type(text).__name__}.")
-        return self.classify_many([text])[0]
+        return self.classify_many([text], senders=[sender])[0]
 
     def save(self, path: str | PathLike[str]) -> None:
         """Save the fitted model atomically, with a manifest and checksum."""

@@ -12,7 +12,8 @@ import functools
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 from importlib import resources
 
 import numpy as np
@@ -91,13 +92,14 @@ _CONTACT_WORDS = [
         re.compile(r"(?<=加)赖|(?<![A-Za-z0-9.])[Ll][Ii][Nn][Ee](?![A-Za-z0-9.])"),
         "LINE",
     ),
-    (re.compile(r"(?<![A-Za-z])[Ww]hats[Aa]pp(?![A-Za-z])|瓦次普"), "WhatsApp"),
+    (re.compile(r"(?<![A-Za-z])[Ww]hats\s?[Aa]pp(?![A-Za-z])|瓦次普"), "WhatsApp"),
 ]
 
 _URL = re.compile(
     r"(?:(?:https?|hxxps?)://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u3400-\u9fff<>\"'，。,]+"
     r"|(?<![@A-Za-z0-9.])(?:[A-Za-z0-9-]+\.)+(?:com|cn|net|org|top|vip|xyz|cc|tw|hk|io|me|ly|"
-    r"info|app|link|shop|site|club|online|gov|edu)(?:\.[a-z]{2})?(?:/[^\s，。]*)?(?![A-Za-z])"
+    r"info|app|link|shop|site|club|online|gov|edu|co|biz|pro|xin|ltd|work|live|fun|icu|store|tech|"
+    r"asia|wang|ink|run|today|mobi|buzz|cyou|life|loan|money|finance)(?:\.[a-z]{2})?(?:/[^\s，。]*)?(?![A-Za-z])"
 )
 _CASE_NO = re.compile(
     r"[(（〔\[]\d{4}[)）〕\]][^\s，。,;；]{1,20}?号|案号[:：]?\s*[A-Za-z0-9-]{4,}"
@@ -216,6 +218,67 @@ def to_traditional(text: str) -> str:
         return _opencc("s2t").convert(text)
 
 
+class Traced:
+    """Text that remembers, for each character, the span of the original it came from.
+
+    `normalize` and `clean` run on plain strings (fast) or on `Traced` text (to map
+    evidence back to the user's original, un-normalized message). The steps are the
+    same code; only NFKC runs per character on `Traced` text.
+    """
+
+    __slots__ = ("ends", "starts", "text")
+
+    def __init__(self, text: str, starts: list[int], ends: list[int]):
+        self.text, self.starts, self.ends = text, starts, ends
+
+    @classmethod
+    def of(cls, text: str) -> Traced:
+        return cls(text, list(range(len(text))), list(range(1, len(text) + 1)))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text behind ``self.text[start:end]``."""
+        return self.starts[start], self.ends[end - 1]
+
+    def sub(
+        self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]
+    ) -> Traced:
+        text, starts, ends, pos = [], [], [], 0
+        for m in pattern.finditer(self.text):
+            a, b = m.span()
+            if a == b:
+                continue
+            new = repl(m) if callable(repl) else repl
+            text.append(self.text[pos:a] + new)
+            starts += self.starts[pos:a] + [self.starts[a]] * len(new)
+            ends += self.ends[pos:a] + [self.ends[b - 1]] * len(new)
+            pos = b
+        text.append(self.text[pos:])
+        return Traced("".join(text), starts + self.starts[pos:], ends + self.ends[pos:])
+
+    def map_chars(self, fn: Callable[[str], str]) -> Traced:
+        text, starts, ends = [], [], []
+        for c, a, b in zip(self.text, self.starts, self.ends):
+            new = fn(c)
+            text.append(new)
+            starts += [a] * len(new)
+            ends += [b] * len(new)
+        return Traced("".join(text), starts, ends)
+
+
+Text = TypeVar("Text", str, Traced)
+
+
+def _sub(
+    text: Text, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]
+) -> Text:
+    return pattern.sub(repl, text) if isinstance(text, str) else text.sub(pattern, repl)
+
+
+def _map(text: Text, fn: Callable[[str], str]) -> Text:
+    """Apply a per-character mapping (whole-string where that gives the same result)."""
+    return fn(text) if isinstance(text, str) else text.map_chars(fn)
+
+
 def _drop_symbols(text: str) -> str:
     # Emoji and pictographs carry no meaning here but split words (V❤信).
     if text.isascii():
@@ -223,11 +286,44 @@ def _drop_symbols(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) not in _SYMBOLS)
 
 
+def _simplify(text: Text) -> Text:
+    if isinstance(text, str):
+        return to_simplified(text).replace("帐", "账")
+    converted = to_simplified(text.text).replace("帐", "账")
+    if len(converted) == len(text.text):  # OpenCC maps almost always 1:1
+        return Traced(converted, text.starts, text.ends)
+    return text.map_chars(lambda c: to_simplified(c).replace("帐", "账"))
+
+
 def _fake_url(match: re.Match[str]) -> str:
     run = match[0]
     if _NON_LATIN.search(run) and re.search("[A-Za-z]", run):
         return f" {URL_FAKE} "
     return run
+
+
+_EDGES = re.compile(r"^\s+|\s+$")
+
+
+def _clean(text: Text) -> Text:
+    text = _sub(text, _CONTROL, " ")
+    if isinstance(text, str):
+        text = unicodedata.normalize("NFKC", text)
+    else:
+        text = text.map_chars(lambda c: unicodedata.normalize("NFKC", c))
+    text = _sub(text, _INVISIBLE, "")
+    if _NON_LATIN.search(text if isinstance(text, str) else text.text):
+        text = _sub(text, _MIXED_RUN, _fake_url)
+        text = _map(text, lambda t: t.translate(_LOOKALIKES))
+    text = _map(text, _drop_symbols)
+    text = _simplify(text)
+    text = _sub(text, _SPACED_LETTERS, lambda m: re.sub(r"[\s.·*_\-]", "", m[0]))
+    text = _sub(text, _SPLIT_HAN, "")
+    text = _sub(text, _SPLIT_LATIN, "")
+    text = _sub(text, _SPACED_DIGITS, lambda m: re.sub(r"\D", "", m[0]))
+    for pattern, word in _CONTACT_WORDS:
+        text = _sub(text, pattern, word)
+    return _sub(_sub(text, _SPACES, " "), _EDGES, "")
 
 
 def clean(text: str) -> str:
@@ -240,22 +336,7 @@ def clean(text: str) -> str:
     >>> clean("加 薇 信：ｋｆ８８８，❤立即處理")
     '加微信:kf888,立即处理'
     """
-    text = text[:MAX_CHARS]
-    text = _CONTROL.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
-    if _NON_LATIN.search(text):
-        text = _MIXED_RUN.sub(_fake_url, text)
-        text = text.translate(_LOOKALIKES)
-    text = _drop_symbols(text)
-    text = to_simplified(text).replace("帐", "账")
-    text = _SPACED_LETTERS.sub(lambda m: re.sub(r"[\s.·*_\-]", "", m[0]), text)
-    text = _SPLIT_HAN.sub("", text)
-    text = _SPLIT_LATIN.sub("", text)
-    text = _SPACED_DIGITS.sub(lambda m: re.sub(r"\D", "", m[0]), text)
-    for pattern, word in _CONTACT_WORDS:
-        text = pattern.sub(word, text)
-    return _SPACES.sub(" ", text).strip()
+    return _clean(text[:MAX_CHARS])
 
 
 def _url_token(match: re.Match[str]) -> str:
@@ -269,6 +350,19 @@ def _phone_token(match: re.Match[str]) -> str:
     return {"hotline": PHONE_HOTLINE, "mobile": PHONE_MOBILE}.get(kind, PHONE_LANDLINE)
 
 
+def _normalize(text: Text) -> Text:
+    text = _clean(text)
+    text = _sub(text, _URL, lambda m: f" {_url_token(m)} ")
+    text = _sub(text, _CASE_NO, f" {CASE_NO} ")
+    text = _sub(text, _CARD_TAIL, lambda m: f"{m[1]} {CARD_TAIL} ")
+    text = _sub(text, _CARD_NO, f" {CARD_NO} ")
+    text = _sub(text, _PHONE, lambda m: f" {_phone_token(m)} ")
+    text = _sub(text, _AMOUNT, f" {AMOUNT} ")
+    text = _sub(text, _DATE, f" {DATE} ")
+    text = _sub(text, _DIGITS, f" {NUMBER} ")
+    return _sub(_sub(text, _SPACES, " "), _EDGES, "")
+
+
 def normalize(text: str) -> str:
     """Return the canonical form of a message that the classifier sees.
 
@@ -277,23 +371,33 @@ def normalize(text: str) -> str:
     >>> normalize("【招商銀行】您尾號1234的信用卡本期應還￥2,318.50，到期日11月25日，詳詢95555")
     '【招商银行】您尾号 CARDTAIL 的信用卡本期应还 AMOUNT ,到期日 DATE ,详询 PHONEHOTLINE'
     """
-    text = clean(text)
-    text = _URL.sub(lambda m: f" {_url_token(m)} ", text)
-    text = _CASE_NO.sub(f" {CASE_NO} ", text)
-    text = _CARD_TAIL.sub(lambda m: f"{m[1]} {CARD_TAIL} ", text)
-    text = _CARD_NO.sub(f" {CARD_NO} ", text)
-    text = _PHONE.sub(lambda m: f" {_phone_token(m)} ", text)
-    text = _AMOUNT.sub(f" {AMOUNT} ", text)
-    text = _DATE.sub(f" {DATE} ", text)
-    text = _DIGITS.sub(f" {NUMBER} ", text)
-    return _SPACES.sub(" ", text).strip()
+    return _normalize_cached(text[:MAX_CHARS])
+
+
+# Real message streams repeat templates; normalizing a string is deterministic, so
+# repeats are served from a bounded cache (exact results, only faster).
+_normalize_cached = functools.lru_cache(maxsize=65_536)(_normalize)
+
+
+def trace_normalize(text: str) -> Traced:
+    """`normalize`, keeping for each output character its span in `text`.
+
+    Examples
+    --------
+    >>> t = trace_normalize("請加 薇 信：kf88")
+    >>> t.text
+    '请加微信:kf NUM'
+    >>> t.span(2, 4), "請加 薇 信：kf88"[slice(*t.span(2, 4))]
+    ((3, 6), '薇 信')
+    """
+    return _normalize(Traced.of(text[:MAX_CHARS]))
 
 
 class TextNormalizer(TransformerMixin, BaseEstimator):
     """Map raw messages to their normalized form (see `normalize`).
 
-    Stateless; `fit` only checks the input. Exact duplicates in a batch are
-    normalized once, since real message streams repeat templates.
+    Stateless; `fit` only checks the input. Repeated messages are served from
+    `normalize`'s cache.
     """
 
     def fit(self, X: Iterable[str], y: object = None) -> TextNormalizer:  # noqa: ARG002
@@ -301,13 +405,7 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
-        seen: dict[str, str] = {}
-        out = []
-        for text in X:
-            if text not in seen:
-                seen[text] = normalize(text)
-            out.append(seen[text])
-        return np.asarray(out, dtype=object)
+        return np.asarray([normalize(text) for text in X], dtype=object)
 
     def __sklearn_tags__(self):  # noqa: ANN204
         tags = super().__sklearn_tags__()

@@ -9,6 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from ._flags import RedFlagFeatures
 from ._normalize import TextNormalizer
 from ._segment import segment
 
@@ -52,7 +53,12 @@ def make_pipeline(**params: Any) -> Pipeline:
     pipeline = Pipeline(
         [
             ("normalize", TextNormalizer()),
-            ("features", FeatureUnion([("words", words), ("chars", chars)])),
+            (
+                "features",
+                FeatureUnion(
+                    [("words", words), ("chars", chars), ("flags", RedFlagFeatures())]
+                ),
+            ),
             ("clf", LogisticRegression(C=10.0, max_iter=3000)),
         ]
     )

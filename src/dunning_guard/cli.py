@@ -32,6 +32,17 @@ def _progress(done: int, total: int | None) -> None:
     print(f"\rclassified {done}{tail} rows", end="", file=sys.stderr, flush=True)
 
 
+def _senders(chunk: pd.DataFrame, args: argparse.Namespace) -> list[str | None] | None:
+    if not args.sender_column:
+        return None
+    if args.sender_column not in chunk.columns:
+        raise ValueError(
+            f"Expected a column {args.sender_column!r} in {args.input}, found "
+            f"{list(chunk.columns)}; pass --sender-column NAME."
+        )
+    return [s or None for s in chunk[args.sender_column]]
+
+
 def _classify_file(model, args: argparse.Namespace) -> None:  # noqa: ANN001
     """Stream a CSV through the model in chunks, so memory stays flat.
 
@@ -58,7 +69,9 @@ def _classify_file(model, args: argparse.Namespace) -> None:  # noqa: ANN001
                         f"{list(chunk.columns)}; pass --column NAME."
                     )
                 frame = (
-                    model.classify_many(chunk[args.column])
+                    model.classify_many(
+                        chunk[args.column], senders=_senders(chunk, args)
+                    )
                     .to_frame()
                     .drop(columns="text")
                 )
@@ -87,10 +100,11 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         raise SystemExit(
             "error: give messages as arguments, on standard input, or --input FILE."
         )
-    frame = model.classify_many(texts).to_frame()
+    predictions = model.classify_many(texts, senders=[args.sender] * len(texts))
+    frame = predictions.to_frame()
     if args.json:
-        for row in frame.to_dict("records"):
-            print(json.dumps(row, ensure_ascii=False))
+        for p in predictions:
+            print(json.dumps(p.to_dict(), ensure_ascii=False))
     else:
         frame.to_csv(
             sys.stdout, index=False, float_format="%.3f", quoting=csv.QUOTE_MINIMAL
@@ -140,8 +154,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--output", help="CSV file to write (--input's columns plus dg_*)")
     c.add_argument("--model", help="model file (default: the bundled model)")
+    c.add_argument("--sender", help="number or short code the messages came from")
     c.add_argument(
-        "--json", action="store_true", help="print JSON lines instead of CSV"
+        "--sender-column", help="column of --input with each message's sender"
+    )
+    c.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON lines (with red flags, facts, advice) instead of CSV",
     )
     c.set_defaults(func=_cmd_classify)
 
