@@ -166,3 +166,13 @@ def test_n_jobs_gives_the_same_probabilities(bundled, messages, monkeypatch):
     np.testing.assert_array_equal(
         parallel.predict_proba(texts), bundled.predict_proba(texts)
     )
+
+
+def test_fast_scoring_path_equals_the_plain_pipeline(bundled, messages):
+    texts = messages["text"].iloc[:80].tolist() * 2 + ["", "帳單"]
+    np.testing.assert_allclose(
+        bundled._raw_proba(texts),
+        bundled.pipeline_.predict_proba(texts),
+        rtol=0,
+        atol=1e-6,
+    )

@@ -120,3 +120,17 @@ def test_normalizer_is_a_picklable_transformer():
         normalizer.transform(["帳單１２元", "帳單１２元"]).tolist()
         == ["账单 AMOUNT"] * 2
     )
+
+
+def test_fast_t2s_equals_opencc_on_the_corpus(messages):
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    texts = messages.loc[messages["script"] == "t", "text"].tolist()
+    texts += [
+        to_traditional(t) for t in messages.loc[messages["script"] == "s", "text"][:300]
+    ]
+    mismatches = [
+        t for t in texts if to_simplified(t) != converter.convert(t).replace("帐", "账")
+    ]
+    assert mismatches == []

@@ -173,6 +173,31 @@ def _opencc(conversion: str):  # noqa: ANN202 - opencc has no types
 _OPENCC_LOCK = threading.Lock()
 
 
+def _opencc_dictionary(name: str) -> dict[str, str]:
+    """An OpenCC dictionary file as {source: first candidate}."""
+    root = resources.files("opencc").joinpath(f"dictionary/{name}")
+    table = {}
+    for line in root.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("\t")
+        if key and value:
+            table[key] = value.split()[0]
+    return table
+
+
+@functools.cache
+def _t2s() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
+    # OpenCC's own t2s dictionaries (TSPhrases, then TSCharacters), applied with
+    # str.translate instead of the package's pure-Python parse tree: the same
+    # conversion, an order of magnitude faster (tests compare both on the corpus).
+    phrases = _opencc_dictionary("TSPhrases.txt")
+    chars = {
+        k: v for k, v in _opencc_dictionary("TSCharacters.txt").items() if len(k) == 1
+    }
+    longest_first = sorted(phrases, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, longest_first)))
+    return str.maketrans(chars), phrases, pattern
+
+
 @functools.cache
 def _traditional_chars() -> frozenset[str]:
     root = resources.files("opencc").joinpath("dictionary/TSCharacters.txt")
@@ -202,8 +227,9 @@ def to_simplified(text: str) -> str:
     """
     if not has_traditional(text):
         return text
-    with _OPENCC_LOCK:
-        return _opencc("t2s").convert(text).replace("帐", "账")
+    table, phrases, pattern = _t2s()
+    text = pattern.sub(lambda m: phrases[m[0]], text)
+    return text.translate(table).replace("帐", "账")
 
 
 def to_traditional(text: str) -> str:
