@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
 
-from ._normalize import Traced, trace_normalize
+from ._normalize import StatelessTextTransformer, Traced, trace_normalize
 
 __all__ = ["FLAGS", "Fact", "RedFlag", "RedFlagFeatures", "find_facts", "find_flags"]
 
@@ -298,7 +297,7 @@ def find_facts(text: str, traced: Traced | None = None) -> list[Fact]:
     return sorted(facts, key=lambda f: f.span)
 
 
-class RedFlagFeatures(TransformerMixin, BaseEstimator):
+class RedFlagFeatures(StatelessTextTransformer):
     """One column per flag in `FLAGS`: `weight` where the flag is raised, else 0.
 
     The flags feed the classifier next to the TF-IDF features; stateless. The
@@ -309,10 +308,6 @@ class RedFlagFeatures(TransformerMixin, BaseEstimator):
     def __init__(self, *, weight: float = 1.0):
         self.weight = weight
 
-    def fit(self, X: Any, y: object = None) -> RedFlagFeatures:  # noqa: ARG002
-        self.n_features_in_ = 1
-        return self
-
     def transform(self, X: Any) -> sp.csr_matrix:
         rows = [flag_ids(text) for text in X]
         data = np.array(
@@ -322,10 +317,3 @@ class RedFlagFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:  # noqa: ARG002
         return np.asarray(FLAGS, dtype=object)
-
-    def __sklearn_tags__(self):  # noqa: ANN204
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = False
-        return tags

@@ -173,14 +173,15 @@ def _opencc(conversion: str):  # noqa: ANN202 - opencc has no types
 _OPENCC_LOCK = threading.Lock()
 
 
-def _opencc_dictionary(name: str) -> dict[str, str]:
-    """An OpenCC dictionary file as {source: first candidate}."""
+@functools.cache
+def _opencc_dictionary(name: str) -> dict[str, list[str]]:
+    """An OpenCC dictionary file as {source: candidates}."""
     root = resources.files("opencc").joinpath(f"dictionary/{name}")
     table = {}
     for line in root.read_text(encoding="utf-8").splitlines():
         key, _, value = line.partition("\t")
         if key and value:
-            table[key] = value.split()[0]
+            table[key] = value.split()
     return table
 
 
@@ -189,10 +190,9 @@ def _t2s() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
     # OpenCC's own t2s dictionaries (TSPhrases, then TSCharacters), applied with
     # str.translate instead of the package's pure-Python parse tree: the same
     # conversion, an order of magnitude faster (tests compare both on the corpus).
-    phrases = _opencc_dictionary("TSPhrases.txt")
-    chars = {
-        k: v for k, v in _opencc_dictionary("TSCharacters.txt").items() if len(k) == 1
-    }
+    phrases = {k: v[0] for k, v in _opencc_dictionary("TSPhrases.txt").items()}
+    characters = _opencc_dictionary("TSCharacters.txt")
+    chars = {k: v[0] for k, v in characters.items() if len(k) == 1}
     longest_first = sorted(phrases, key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, longest_first)))
     return str.maketrans(chars), phrases, pattern
@@ -200,13 +200,8 @@ def _t2s() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
 
 @functools.cache
 def _traditional_chars() -> frozenset[str]:
-    root = resources.files("opencc").joinpath("dictionary/TSCharacters.txt")
-    chars = set()
-    for line in root.read_text(encoding="utf-8").splitlines():
-        key, _, value = line.partition("\t")
-        if key and key not in value.split():
-            chars.add(key)
-    return frozenset(chars)
+    table = _opencc_dictionary("TSCharacters.txt")
+    return frozenset(k for k, candidates in table.items() if k not in candidates)
 
 
 def has_traditional(text: str) -> bool:
@@ -419,19 +414,12 @@ def trace_normalize(text: str) -> Traced:
     return _normalize(Traced.of(text[:MAX_CHARS]))
 
 
-class TextNormalizer(TransformerMixin, BaseEstimator):
-    """Map raw messages to their normalized form (see `normalize`).
+class StatelessTextTransformer(TransformerMixin, BaseEstimator):
+    """Base for transformers of a 1-d sequence of strings that learn nothing."""
 
-    Stateless; `fit` only checks the input. Repeated messages are served from
-    `normalize`'s cache.
-    """
-
-    def fit(self, X: Iterable[str], y: object = None) -> TextNormalizer:  # noqa: ARG002
+    def fit(self, X: Iterable[str], y: object = None) -> StatelessTextTransformer:  # noqa: ARG002
         self.n_features_in_ = 1
         return self
-
-    def transform(self, X: Iterable[str]) -> np.ndarray:
-        return np.asarray([normalize(text) for text in X], dtype=object)
 
     def __sklearn_tags__(self):  # noqa: ANN204
         tags = super().__sklearn_tags__()
@@ -439,3 +427,13 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.requires_fit = False
         return tags
+
+
+class TextNormalizer(StatelessTextTransformer):
+    """Map raw messages to their normalized form (see `normalize`).
+
+    Repeated messages are served from `normalize`'s cache.
+    """
+
+    def transform(self, X: Iterable[str]) -> np.ndarray:
+        return np.asarray([normalize(text) for text in X], dtype=object)
