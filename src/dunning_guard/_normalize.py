@@ -13,8 +13,8 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 from importlib import resources
+from typing import TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
