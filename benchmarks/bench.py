@@ -69,7 +69,7 @@ def stream_workload(texts: list[str], n: int, rng: random.Random) -> list[str]:
     return out
 
 
-def fresh_model(path: str | None = None):  # noqa: ANN201
+def fresh_model():  # noqa: ANN201
     """A model with cold caches, as a new process would have."""
     import dunning_guard as dg
     from dunning_guard._flags import flag_ids
@@ -78,7 +78,7 @@ def fresh_model(path: str | None = None):  # noqa: ANN201
 
     for cache in (_cut_block, _normalize_cached, flag_ids):
         cache.cache_clear()
-    return dg.load(path)
+    return dg.load()
 
 
 def cold_start() -> dict[str, float]:

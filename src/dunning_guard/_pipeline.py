@@ -31,25 +31,18 @@ def make_pipeline(**params: Any) -> Pipeline:
     >>> [name for name, _ in make_pipeline().steps]
     ['normalize', 'features', 'clf']
     """
+    # Text arrives normalized: no preprocessing or lower-casing on top.
+    common = dict(
+        preprocessor=_identity,
+        lowercase=False,
+        min_df=2,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
     words = TfidfVectorizer(
-        tokenizer=segment,
-        token_pattern=None,
-        preprocessor=_identity,
-        lowercase=False,
-        ngram_range=(1, 2),
-        min_df=2,
-        sublinear_tf=True,
-        dtype=np.float32,
+        tokenizer=segment, token_pattern=None, ngram_range=(1, 2), **common
     )
-    chars = TfidfVectorizer(
-        analyzer="char",
-        preprocessor=_identity,
-        lowercase=False,
-        ngram_range=(1, 3),
-        min_df=2,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), **common)
     pipeline = Pipeline(
         [
             ("normalize", TextNormalizer()),
