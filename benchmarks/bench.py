@@ -1,19 +1,23 @@
 """Speed and footprint of dunning_guard, measured side by side in one run.
 
-    python benchmarks/bench.py                 # 20,000 messages per workload
-    python benchmarks/bench.py --n 4000        # a quicker look
-    python benchmarks/bench.py --json out.json # also write the table as JSON
+    python benchmarks/bench.py                   # 20,000 messages per workload
+    python benchmarks/bench.py --n 4000          # a quicker look
+    python benchmarks/bench.py --million         # also peak memory over 1,000,000 messages
+    python benchmarks/bench.py --json out.json   # also write the figures as JSON
 
-Workloads (built from datasets/, mean length of real SMS):
-- distinct: no two messages share a template (each is stitched from clauses of
-  different corpus messages);
-- stream: like real SMS traffic, 80% of messages come from 500 templates with
-  refilled names, amounts, dates and card tails, 20% are distinct.
-On each: throughput of the model's batch `predict`, of `jieba.lcut` alone (the
-floor set by segmentation) and of the naive baseline (jieba + TF-IDF + LR), the
-ratios, and `n_jobs=2` against one process. Once: `classify` latency, cold start
-in a fresh process, peak memory, model file size. Ratios are the figures to
-compare across machines; absolute rates depend on the machine.
+Workloads, built from the corpus and scored once per text:
+- novel: corpus messages with a few random Han characters substituted in every
+  clause, so almost no segmentation block repeats (text the model has not seen);
+- distinct: messages stitched from clauses of different corpus messages;
+- stream: like real SMS traffic, 80% from 500 templates with refilled names,
+  amounts, dates and card tails, 20% distinct.
+
+Every lazy resource (dictionaries, tokenizers, the fitted naive baseline) is built
+before timing. The compared commands run paired and interleaved on the same chunks
+(A B, B A, ...) and each figure is the median of the per-chunk ratios, in CPU time
+and in wall time, so machine drift moves both sides alike. The load average is
+printed with the figures. Cold start and ``--help`` run in fresh processes, paired
+with a bare ``import sklearn.linear_model``.
 """
 
 from __future__ import annotations
@@ -24,24 +28,44 @@ import os
 import platform
 import random
 import re
+import resource
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
 CLAUSE = re.compile(r"[^，。！？；,.!?;]+[，。！？；,.!?;]?")
+HAN = re.compile(r"[\u4e00-\u9fa5]")
+CHUNKS = 10
 
 
-def corpus() -> pd.DataFrame:
-    frames = [
-        pd.read_csv(ROOT / "datasets" / f, dtype=str, keep_default_na=False)
-        for f in ("messages.csv", "unrelated.csv")
-    ]
-    return pd.concat(frames, ignore_index=True)
+def corpus_texts() -> list[str]:
+    import dunning_guard as dg
+
+    return dg.corpus()["text"].tolist()
+
+
+def novel_workload(texts: list[str], n: int, rng: random.Random) -> list[str]:
+    """Corpus messages with 2 random common Han characters put in every clause."""
+    common = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    out = []
+    while len(out) < n:
+        text = rng.choice(texts)
+        clauses = []
+        for clause in CLAUSE.findall(text) or [text]:
+            chars = list(clause)
+            spots = [i for i, c in enumerate(chars) if HAN.match(c)]
+            for i in rng.sample(spots, min(2, len(spots))):
+                chars[i] = rng.choice(common)
+            clauses.append("".join(chars))
+        out.append("".join(clauses))
+    return out
 
 
 def distinct_workload(texts: list[str], n: int, rng: random.Random) -> list[str]:
@@ -49,8 +73,7 @@ def distinct_workload(texts: list[str], n: int, rng: random.Random) -> list[str]
     clauses = [c for t in texts for c in CLAUSE.findall(t) if 6 <= len(c) <= 60]
     out = []
     while len(out) < n:
-        target = rng.randint(60, 120)
-        msg = ""
+        target, msg = rng.randint(60, 120), ""
         while len(msg) < target:
             msg += rng.choice(clauses)
         out.append(msg[:120])
@@ -58,60 +81,112 @@ def distinct_workload(texts: list[str], n: int, rng: random.Random) -> list[str]
 
 
 def stream_workload(texts: list[str], n: int, rng: random.Random) -> list[str]:
-    import dunning_guard as dg
+    from dunning_guard.text import refill
 
     sms = [t for t in texts if 40 <= len(t) <= 140]
     templates = rng.sample(sms, 500)
     n_templated = int(n * 0.8)
-    out = [dg.refill(rng.choice(templates), rng) for _ in range(n_templated)]
+    out = [refill(rng.choice(templates), rng) for _ in range(n_templated)]
     out += distinct_workload(texts, n - n_templated, rng)
     rng.shuffle(out)
     return out
 
 
-def fresh_model():  # noqa: ANN201
-    """A model with cold caches, as a new process would have."""
-    import dunning_guard as dg
+def clear_caches() -> None:
+    """Empty the model's caches, so each workload starts as a new process would."""
     from dunning_guard._flags import flag_ids
     from dunning_guard._normalize import _normalize_cached
     from dunning_guard._segment import _cut_block
 
     for cache in (_cut_block, _normalize_cached, flag_ids):
         cache.cache_clear()
-    return dg.load()
 
 
-def cold_start() -> dict[str, float]:
-    code = (
-        "import time; t0 = time.perf_counter(); import dunning_guard as dg; m = dg.load(); "
-        "t1 = time.perf_counter(); m.classify('【花呗】您本月账单将于明天到期'); t2 = time.perf_counter(); "
-        "print(t1 - t0, t2 - t0)"
-    )
-    runs = []
-    for _ in range(3):
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        runs.append([float(x) for x in out.stdout.split()])
-    best = min(runs)
-    return {"import_and_load_s": best[0], "first_classify_s": best[1]}
+def paired(fns: dict[str, Callable[[list[str]], object]], batch: list[str]) -> dict:
+    """Run each function on the same chunks, interleaved, alternating the order."""
+    chunks = [list(c) for c in np.array_split(np.asarray(batch, dtype=object), CHUNKS)]
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in fns}
+    names = list(fns)
+    for i, chunk in enumerate(chunks):
+        for name in names if i % 2 == 0 else names[::-1]:
+            cpu, wall = time.process_time(), time.perf_counter()
+            fns[name](chunk)
+            times[name].append((time.process_time() - cpu, time.perf_counter() - wall))
+    out = {}
+    for name, t in times.items():
+        out[name] = {
+            "msgs_per_s_wall": len(batch) / sum(w for _, w in t),
+            "msgs_per_s_cpu": len(batch) / sum(c for c, _ in t),
+        }
+    first = names[0]
+    for other in names[1:]:
+        for kind, k in (("cpu", 0), ("wall", 1)):
+            ratios = [b[k] / a[k] for a, b in zip(times[first], times[other])]
+            out[f"{first}_vs_{other}_{kind}"] = statistics.median(ratios)
+    return out
 
 
-def peak_memory_mb(texts_path: str) -> float:
-    """Peak resident memory of a fresh process that loads the model and predicts.
+def blocks_differ(batches: list[list[str]]) -> tuple[int, int]:
+    """Blocks of the workloads on which rjieba's tokens differ from jieba's."""
+    from dunning_guard._normalize import normalize
+    from dunning_guard._segment import _BLOCK, ENGINE, cut_with_jieba, cut_with_rjieba
 
-    Read from VmHWM, which starts afresh at exec; getrusage's maxrss would carry
-    over this (larger) parent process's peak into the child.
-    """
-    code = (
-        "import pandas as pd, dunning_guard as dg; "
-        f"texts = pd.read_csv({texts_path!r})['text'].tolist(); m = dg.load(); m.predict(texts); "
-        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    return int(out.stdout) / 1024  # VmHWM is in kB
+    if ENGINE != "rjieba":
+        return 0, 0
+    blocks = {
+        b
+        for batch in batches
+        for t in batch
+        for i, b in enumerate(_BLOCK.split(normalize(t)))
+        if i % 2
+    }
+    return len(blocks), sum(cut_with_rjieba(b) != cut_with_jieba(b) for b in blocks)
+
+
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def paired_commands(a: list[str], b: list[str], runs: int = 5) -> dict:
+    """Wall and CPU time of two commands in fresh processes, interleaved."""
+    times: dict[str, list[tuple[float, float]]] = {"a": [], "b": []}
+    for i in range(runs):
+        for key, cmd in (("a", a), ("b", b)) if i % 2 == 0 else (("b", b), ("a", a)):
+            cpu, wall = _child_cpu(), time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            times[key].append((_child_cpu() - cpu, time.perf_counter() - wall))
+    return {
+        "a_cpu_s": statistics.median(c for c, _ in times["a"]),
+        "a_wall_s": statistics.median(w for _, w in times["a"]),
+        "b_cpu_s": statistics.median(c for c, _ in times["b"]),
+        "b_wall_s": statistics.median(w for _, w in times["b"]),
+        "ratio_cpu": statistics.median(
+            x[0] / y[0] for x, y in zip(times["a"], times["b"])
+        ),
+        "ratio_wall": statistics.median(
+            x[1] / y[1] for x, y in zip(times["a"], times["b"])
+        ),
+    }
+
+
+MILLION = """
+import random, sys, time
+import dunning_guard as dg
+model = dg.load()
+texts = dg.corpus()["text"].tolist()
+rng = random.Random(0)
+done = 0
+t0 = time.perf_counter()
+while done < 1_000_000:
+    chunk = [rng.choice(texts) + str(done + i) for i in range(5000)]
+    for i in range(0, 5000, 20):  # 5% of the messages are 2,000 characters long
+        chunk[i] = (chunk[i] * 40)[:2000]
+    model.predict(chunk)
+    done += len(chunk)
+peak = next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(int(peak) / 1024, time.perf_counter() - t0)
+"""
 
 
 def main() -> None:
@@ -119,59 +194,68 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000, help="messages per workload")
     parser.add_argument("--json", help="write the results here as JSON")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--million", action="store_true", help="peak memory over 1M messages"
+    )
     args = parser.parse_args()
 
     import jieba
+    from baselines import naive_pipeline
 
-    from dunning_guard._baselines import naive_pipeline
+    import dunning_guard as dg
+    from dunning_guard._persist import bundled_path
+    from dunning_guard._segment import ENGINE
 
     jieba.setLogLevel(60)
-    jieba.initialize()
     rng = random.Random(args.seed)
-    data = corpus()
-    texts = data["text"].tolist()
+    texts = corpus_texts()
     workloads = {
+        "novel": novel_workload(texts, args.n, rng),
         "distinct": distinct_workload(texts, args.n, rng),
         "stream": stream_workload(texts, args.n, rng),
     }
-    messages = data[data["label"] != "unrelated"]
-    naive = naive_pipeline().fit(messages["text"], messages["label"])
-    model_path = ROOT / "models" / "dunning_guard.model"
+    frame = dg.corpus()
+    naive = naive_pipeline().fit(frame["text"], frame["label"])
+    model = dg.load()
+    warm = [f"预热{i}：" + t for i, t in enumerate(texts[:300])]
+    for fn in (model.predict, naive.predict, lambda b: [jieba.lcut(t) for t in b]):
+        fn(warm)  # dictionaries and tokenizers are built before anything is timed
     results: dict = {
         "machine": {
             "python": platform.python_version(),
-            "cpu": platform.processor() or platform.machine(),
+            "cpu": platform.machine(),
             "cores": os.cpu_count(),
+            "segmenter": ENGINE,
         },
         "n": args.n,
+        "load_average_before": os.getloadavg(),
     }
+    n_blocks, n_differ = blocks_differ(list(workloads.values()))
+    results["rjieba_blocks_checked"], results["rjieba_blocks_differing"] = (
+        n_blocks,
+        n_differ,
+    )
     for name, batch in workloads.items():
-        lengths = [len(t) for t in batch]
-        jieba_rate = len(batch) / _time(lambda b: [jieba.lcut(t) for t in b], batch)
-        naive_rate = len(batch) / _time(naive.predict, batch)
-        model_rate = len(batch) / _time(fresh_model().predict, batch)
-        # n_jobs=2 against one process, both warmed up on the same 2,500 messages
-        # (the workers start once, as in a long-running service).
-        warm = [f"预热{i}" + t for i, t in enumerate(batch[:2500])]
-        single = fresh_model()
-        single.predict(warm)
-        single_rate = len(batch) / _time(single.predict, batch)
-        parallel = fresh_model().set_params(n_jobs=2)
-        parallel.predict(warm)
-        parallel_rate = len(batch) / _time(parallel.predict, batch)
-        results[name] = {
-            "mean_chars": float(np.mean(lengths)),
-            "model_msgs_per_s": model_rate,
-            "jieba_lcut_msgs_per_s": jieba_rate,
-            "naive_baseline_msgs_per_s": naive_rate,
-            "model_vs_jieba": model_rate / jieba_rate,
-            "model_vs_naive": model_rate / naive_rate,
-            "n_jobs2_msgs_per_s": parallel_rate,
-            "n_jobs2_vs_one": parallel_rate / single_rate,
+        clear_caches()
+        fns = {
+            "model": model.predict,
+            "jieba": lambda b: [jieba.lcut(t) for t in b],
+            "naive": naive.predict,
         }
-    model = fresh_model()
+        results[name] = {
+            "mean_chars": float(np.mean([len(t) for t in batch]))
+        } | paired(fns, batch)
+        print(name, {k: round(v, 3) for k, v in results[name].items()}, flush=True)
+    # n_jobs=2 against one process: wall time (the workers' CPU is not ours).
+    clear_caches()
+    parallel = dg.load()
+    parallel.n_jobs = 2
+    parallel.predict(warm * 8)  # the workers start once, as in a long-running service
+    results["n_jobs2"] = paired(
+        {"two": parallel.predict, "one": model.predict}, workloads["novel"] * 2
+    )
+    clear_caches()
     sample = workloads["distinct"][:2000]
-    model.classify(sample[0])
     latencies = []
     for text in sample:
         t0 = time.perf_counter()
@@ -181,53 +265,83 @@ def main() -> None:
         "p50": float(np.percentile(latencies, 50) * 1000),
         "p99": float(np.percentile(latencies, 99) * 1000),
     }
-    results["cold_start"] = cold_start()
-    tmp = ROOT / "benchmarks" / ".workload.csv"
-    pd.DataFrame({"text": workloads["distinct"]}).to_csv(tmp, index=False)
-    try:
-        results["peak_memory_mb"] = peak_memory_mb(str(tmp))
-    finally:
-        tmp.unlink(missing_ok=True)
-    results["model_file_mb"] = model_path.stat().st_size / 1e6
+    cold = [
+        sys.executable,
+        "-c",
+        "import dunning_guard as dg; dg.load().classify('【花呗】您本月账单将于明天到期')",
+    ]
+    sklearn_import = [sys.executable, "-c", "import sklearn.linear_model"]
+    results["cold_start_vs_sklearn_import"] = paired_commands(cold, sklearn_import)
+    cli_help = [sys.executable, "-m", "dunning_guard.cli", "--help"]
+    results["cli_help"] = paired_commands(cli_help, sklearn_import)
+    if args.million:
+        out = subprocess.run(
+            [sys.executable, "-c", MILLION], capture_output=True, text=True, check=True
+        )
+        peak, seconds = map(float, out.stdout.split())
+        results["million"] = {"peak_rss_mb": peak, "seconds": seconds}
+    results["model_file_mb"] = bundled_path().stat().st_size / 1e6
+    results["load_average_after"] = os.getloadavg()
     print_table(results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
 
 
-def _time(fn, batch: list[str]) -> float:
-    t0 = time.perf_counter()
-    fn(batch)
-    return time.perf_counter() - t0
-
-
 def print_table(r: dict) -> None:
     m = r["machine"]
     print(
-        f"machine: {m['cores']} cores, {m['cpu']}, Python {m['python']}; {r['n']} messages per workload"
+        f"\nmachine: {m['cores']} cores, {m['cpu']}, Python {m['python']}, segmenter {m['segmenter']}; "
+        f"{r['n']:,} messages per workload; load average {r['load_average_before'][0]:.2f} before, "
+        f"{r['load_average_after'][0]:.2f} after"
     )
-    print(f"{'':28}{'distinct':>12}{'stream':>12}")
+    print(
+        f"rjieba vs jieba: {r['rjieba_blocks_differing']} of {r['rjieba_blocks_checked']:,} workload blocks differ"
+    )
+    print(f"{'':34}{'novel':>10}{'distinct':>10}{'stream':>10}")
     rows = [
         ("mean length (chars)", "mean_chars", "{:.0f}"),
-        ("model predict (msg/s)", "model_msgs_per_s", "{:,.0f}"),
-        ("jieba.lcut alone (msg/s)", "jieba_lcut_msgs_per_s", "{:,.0f}"),
-        ("naive baseline (msg/s)", "naive_baseline_msgs_per_s", "{:,.0f}"),
-        ("model / jieba", "model_vs_jieba", "{:.2f}"),
-        ("model / naive", "model_vs_naive", "{:.2f}"),
-        ("n_jobs=2 (msg/s)", "n_jobs2_msgs_per_s", "{:,.0f}"),
-        ("n_jobs=2 / one process", "n_jobs2_vs_one", "{:.2f}"),
+        ("model predict (msg/s, CPU)", ("model", "msgs_per_s_cpu"), "{:,.0f}"),
+        ("jieba.lcut alone (msg/s, CPU)", ("jieba", "msgs_per_s_cpu"), "{:,.0f}"),
+        ("naive baseline (msg/s, CPU)", ("naive", "msgs_per_s_cpu"), "{:,.0f}"),
+        (
+            "model / jieba (CPU; wall)",
+            ("model_vs_jieba_cpu", "model_vs_jieba_wall"),
+            "{:.2f}; {:.2f}",
+        ),
+        (
+            "model / naive (CPU; wall)",
+            ("model_vs_naive_cpu", "model_vs_naive_wall"),
+            "{:.2f}; {:.2f}",
+        ),
     ]
     for label, key, fmt in rows:
-        print(
-            f"{label:28}{fmt.format(r['distinct'][key]):>12}{fmt.format(r['stream'][key]):>12}"
-        )
-    lat, cold = r["classify_latency_ms"], r["cold_start"]
+        cells = []
+        for w in ("novel", "distinct", "stream"):
+            x = r[w]
+            if isinstance(key, str):
+                cells.append(fmt.format(x[key]))
+            elif key[0] in x and isinstance(x[key[0]], dict):
+                cells.append(fmt.format(x[key[0]][key[1]]))
+            else:
+                cells.append(fmt.format(x[key[0]], x[key[1]]))
+        print(f"{label:34}" + "".join(f"{c:>10}" for c in cells))
+    nj = r["n_jobs2"]
+    print(f"n_jobs=2 / one process (novel x2, wall): {nj['two_vs_one_wall']:.2f}")
+    lat = r["classify_latency_ms"]
     print(f"classify latency: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms")
+    c = r["cold_start_vs_sklearn_import"]
     print(
-        f"cold start: import + load {cold['import_and_load_s']:.2f} s, first classify at {cold['first_classify_s']:.2f} s"
+        f"cold start (import + load + first classify): {c['a_wall_s']:.2f} s wall, {c['a_cpu_s']:.2f} s CPU; "
+        f"/ bare `import sklearn.linear_model`: {c['ratio_wall']:.2f} wall, {c['ratio_cpu']:.2f} CPU"
     )
-    print(
-        f"peak memory (load + predict distinct): {r['peak_memory_mb']:.0f} MB; model file {r['model_file_mb']:.1f} MB"
-    )
+    h = r["cli_help"]
+    print(f"dunning-guard --help: {h['a_cpu_s']:.2f} s CPU, {h['a_wall_s']:.2f} s wall")
+    if "million" in r:
+        print(
+            f"1,000,000 messages (5% of 2,000 chars), streamed: peak RSS {r['million']['peak_rss_mb']:.0f} MB "
+            f"in {r['million']['seconds']:.0f} s"
+        )
+    print(f"model file {r['model_file_mb']:.2f} MB")
 
 
 if __name__ == "__main__":

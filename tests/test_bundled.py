@@ -1,4 +1,5 @@
-"""The bundled model is trained on the current corpus and ships inside the wheel."""
+"""The bundled model is trained on the current corpus, its card and the README
+state the recorded figures, and it ships inside the wheel."""
 
 from __future__ import annotations
 
@@ -10,34 +11,44 @@ import zipfile
 
 import pytest
 
-from dunning_guard._data import data_hash
+import dunning_guard as dg
+from dunning_guard._data import CORPUS_FILES, data_hash
 
 from .conftest import DATASETS, ROOT
 
 METRICS = ROOT / "models" / "metrics.json"
+sys.path.insert(0, str(ROOT / "models"))
+from card import card, headline  # noqa: E402
 
 
 def test_bundled_model_was_trained_on_the_current_datasets():
     recorded = json.loads(METRICS.read_text())["data_sha256"]
-    current = data_hash([DATASETS / "messages.csv", DATASETS / "unrelated.csv"])
-    assert recorded == current, (
-        "datasets/ changed: run `python models/build.py` to retrain"
-    )
+    current = data_hash([DATASETS / name for name in CORPUS_FILES])
+    assert recorded == current, "datasets/ changed: run `make model` to retrain"
+    assert dg.load().metadata["data_sha256"] == current
 
 
-def test_model_card_states_the_recorded_figures():
-    card = (ROOT / "models" / "README.md").read_text(encoding="utf-8")
+def test_model_card_and_readme_are_written_from_the_metrics():
     info = json.loads(METRICS.read_text())
-    assert info["data_sha256"] in card
-    assert f"{info['metrics']['macro_f1']:.3f}" in card
+    assert (ROOT / "models" / "README.md").read_text(encoding="utf-8") == card(info)
+    assert headline(info) in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def test_bundled_model_uses_the_recorded_parameters():
+    info = json.loads(METRICS.read_text())
+    model = dg.load()
+    assert model.relevance_threshold == info["params"]["relevance_threshold"]
+    assert model.metadata["params"]["C"] == info["params"]["C"]
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("DG_SKIP_WHEEL") == "1", reason="DG_SKIP_WHEEL=1")
 def test_wheel_installs_and_classifies_from_any_directory(tmp_path):
     """Build the wheel, install it into a fresh venv, classify from another directory.
 
     The venv sees this environment's dependencies through a .pth file, so the test
-    needs no network; the package itself, its data and the model come from the wheel.
+    needs no network; the package itself, its data, corpus and model come from the
+    wheel.
     """
     wheels = tmp_path / "wheels"
     subprocess.run(
@@ -56,8 +67,10 @@ def test_wheel_installs_and_classifies_from_any_directory(tmp_path):
     )
     (wheel,) = wheels.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "dunning_guard/models/dunning_guard.model" in names
+    assert "dunning_guard/models/dunning_guard.dg" in names
     assert "dunning_guard/data/userdict.txt" in names
+    assert {f"dunning_guard/corpus/{n}" for n in CORPUS_FILES} <= set(names)
+    assert not [n for n in names if n.endswith(("build.py", "baselines.py"))]
     venv = tmp_path / "venv"
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True
@@ -79,7 +92,7 @@ def test_wheel_installs_and_classifies_from_any_directory(tmp_path):
     code = (
         "import dunning_guard as dg; "
         "assert 'site-packages' in dg.__file__ and 'src' not in dg.__file__, dg.__file__; "
-        "print(dg.classify('【花呗】您本月账单将于明天到期，请按时还款。').label)"
+        "print(dg.classify('【花呗】您本月账单将于明天到期，请按时还款。').label, len(dg.corpus()))"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run(
@@ -90,4 +103,5 @@ def test_wheel_installs_and_classifies_from_any_directory(tmp_path):
         text=True,
         env=env,
     )
-    assert out.stdout.strip() == "reminder"
+    label, rows = out.stdout.split()
+    assert label == "reminder" and int(rows) == len(dg.corpus())

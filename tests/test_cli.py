@@ -2,39 +2,38 @@
 
 from __future__ import annotations
 
+import argparse
+import csv
 import json
+import subprocess
+import sys
 
 import pandas as pd
+import pytest
 
+import dunning_guard as dg
 from dunning_guard.cli import main
 
+HEADER = "text,label,confidence,relevant,relevance,red_flags," + ",".join(
+    f"p_{c}" for c in (*dg.LABELS, "unrelated")
+)
 
-def test_classify_arguments_prints_csv(capsys):
-    assert (
-        main(
-            [
-                "classify",
-                "【花呗】您本月账单将于明天到期，请按时还款。",
-                "加薇信kf88处理逾期",
-            ]
-        )
-        == 0
-    )
-    out = capsys.readouterr().out.splitlines()
-    assert (
-        out[0]
-        == "text,label,confidence,relevant,relevance,red_flags,p_reminder,p_overdue,p_legal,p_scam"
-    )
-    assert out[1].split(",")[1] == "reminder" and out[2].split(",")[1] == "scam"
+
+def test_classify_arguments_prints_csv_at_full_precision(capsys, bundled):
+    texts = ["【花呗】您本月账单将于明天到期，请按时还款。", "加薇信kf88处理逾期"]
+    assert main(["classify", *texts]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    assert ",".join(rows[0]) == HEADER
+    assert [r[1] for r in rows[1:]] == ["reminder", "scam"]
+    assert float(rows[1][2]) == bundled.classify(texts[0]).confidence  # not rounded
 
 
 def test_classify_json_lines(capsys):
     assert main(["classify", "--json", "【花呗】您本月账单将于明天到期"]) == 0
     row = json.loads(capsys.readouterr().out)
     assert row["label"] == "reminder"
-    assert row["red_flags"] == [] and row["advice"]["en"].startswith(
-        "This is a repayment reminder"
-    )
+    assert row["red_flags"] == []
+    assert row["advice"]["en"].startswith("This is a repayment reminder")
 
 
 def test_classify_json_includes_flag_spans_and_sender(capsys):
@@ -66,7 +65,7 @@ def test_classify_file_streams_in_chunks(tmp_path, monkeypatch):
     out = pd.read_csv(dst)
     assert out["id"].tolist() == list(range(7))
     assert out["dg_label"].tolist() == ["reminder"] * 4 + ["scam"] * 3
-    assert not list(tmp_path.glob(".*partial"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
 
 
 def test_classify_file_with_a_wrong_column_says_so(tmp_path, capsys):
@@ -80,15 +79,22 @@ def test_classify_file_with_a_wrong_column_says_so(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
 
 
-def test_train_then_evaluate(tmp_path, messages, capsys):
+def test_train_then_evaluate_with_errors(tmp_path, corpus, capsys):
     data = tmp_path / "mine.csv"
-    messages.groupby("label").head(30).to_csv(data, index=False)
+    corpus.groupby("label").head(30).to_csv(data, index=False)
     model = tmp_path / "mine.dg"
-    assert main(["train", str(data), "--output", str(model)]) == 0
+    assert main(["train", str(data), "--output", str(model), "-q"]) == 0
     assert model.exists()
-    assert main(["evaluate", str(data), "--model", str(model)]) == 0
+    assert main(["evaluate", str(data), "--model", str(model), "--errors", "3"]) == 0
     out = capsys.readouterr().out
-    assert "precision" in out and "confusion" in out and "accuracy 1.000" in out
+    assert "precision" in out and "confusion" in out and "misclassified" in out
+
+
+def test_evaluate_on_the_training_corpus_warns(capsys, tmp_path, messages):
+    data = tmp_path / "train.csv"
+    messages.head(50).to_csv(data, index=False)
+    assert main(["evaluate", str(data)]) == 0
+    assert "training data" in capsys.readouterr().err
 
 
 def test_bad_training_data_exits_with_a_clear_error(tmp_path, capsys):
@@ -111,20 +117,34 @@ def test_missing_input_file_is_a_clear_error(tmp_path, capsys):
         )
         == 2
     )
-    assert "No such file" in capsys.readouterr().err
+    assert "No CSV file" in capsys.readouterr().err
 
 
-def test_non_utf8_input_is_a_clear_error(tmp_path, capsys):
-    src = tmp_path / "gbk.csv"
-    src.write_bytes("text\n您的账单已逾期\n".encode("gbk"))
-    assert (
-        main(["classify", "--input", str(src), "--output", str(tmp_path / "o.csv")])
-        == 2
+def test_undecodable_argument_is_classified_and_printed_escaped():
+    code = subprocess.run(
+        [sys.executable, "-m", "dunning_guard.cli", "classify", "逾期\udcff请还款"],
+        capture_output=True,
     )
-    assert "utf-8" in capsys.readouterr().err
-    assert [p.name for p in tmp_path.iterdir()] == ["gbk.csv"]
+    assert code.returncode == 0 and b"\\udcff" in code.stdout
 
 
-def test_undecodable_argument_is_classified_and_printed_escaped(capsys):
-    assert main(["classify", "逾期\udcff请还款"]) == 0
-    assert "\\udcff" in capsys.readouterr().out
+def test_version_and_verbose_after_the_subcommand(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"dunning-guard {dg.__version__}"
+    assert main(["classify", "账单明天到期", "-v"]) == 0
+
+
+def test_every_option_has_help_text():
+    from dunning_guard.cli import _parser
+
+    parser = _parser()
+    (commands,) = [
+        a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    assert set(commands.choices) == {"classify", "train", "evaluate"}
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            if action.option_strings:
+                assert action.help, (name, action.option_strings)

@@ -88,3 +88,69 @@ def test_train_reads_a_csv_path(tmp_path):
 def test_missing_csv_is_a_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError, match="No CSV file"):
         dg.train(tmp_path / "none.csv")
+
+
+def test_a_ragged_csv_row_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "one_column.csv"
+    path.write_text("text\n账单明天到期\n您已逾期3天,请尽快还款\n", encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"one_column.csv, line 3: expected 1 fields.*found 2"
+    ):
+        read_labeled(path, training=False)
+
+
+def test_a_categorical_label_with_an_unused_category_trains():
+    df = pd.DataFrame(ROWS)
+    df["label"] = pd.Categorical(
+        df["label"], categories=["reminder", "overdue", "legal"]
+    )
+    model = dg.train(df, min_df=1)
+    assert list(model.classes_) == ["reminder", "overdue"]
+
+
+def test_texts_equal_up_to_whitespace_with_other_labels_are_contradictory():
+    df = pd.DataFrame(ROWS)
+    df.loc[6] = ["  账单明天到期 ", "overdue"]
+    with pytest.raises(ValueError, match="different labels in rows 0, 6"):
+        read_labeled(df)
+
+
+def test_the_same_column_for_text_and_label_is_refused():
+    with pytest.raises(ValueError, match="different columns for text and label"):
+        read_labeled(pd.DataFrame(ROWS), text_col="text", label_col="text")
+
+
+def test_a_gbk_file_names_the_encoding_to_pass(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes("text,label\n您的账单已逾期,overdue\n".encode("gbk"))
+    with pytest.raises(ValueError, match=r"export.csv, line \d+: not utf-8 text.*gbk"):
+        read_labeled(path, training=False)
+    df = read_labeled(path, training=False, encoding="gbk")
+    assert df["text"].tolist() == ["您的账单已逾期"]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("text,label\n账单明天到期,reminder\n".encode("utf-8-sig"))
+    assert read_labeled(path, training=False).columns.tolist() == ["text", "label"]
+
+
+def test_a_huge_field_is_refused_not_read_into_memory(tmp_path):
+    from dunning_guard._files import MAX_FIELD_CHARS
+
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        'text,label\n"' + "逾" * (MAX_FIELD_CHARS + 10) + '",overdue\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="huge.csv, line"):
+        read_labeled(path, training=False)
+
+
+def test_corpus_returns_both_writings_with_their_sources():
+    df = dg.corpus()
+    assert {"w1", "w2"} == set(df["source"])
+    assert df["id"].is_unique and (df["group"] == df["id"]).all()
+    augmented = dg.corpus(augmented=True)
+    assert len(augmented) > 3 * len(df)
+    assert set(augmented["group"]) == set(df["id"])

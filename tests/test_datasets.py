@@ -8,11 +8,38 @@ import pandas as pd
 import pytest
 
 import dunning_guard as dg
-from dunning_guard._normalize import has_traditional
+from dunning_guard.text import has_traditional
 
-from .conftest import DATASETS
+from .conftest import DATASETS, ROOT
 
-COLUMNS = ["id", "text", "label", "script", "group", "channel", "tags"]
+COLUMNS = [
+    "id",
+    "text",
+    "label",
+    "script",
+    "group",
+    "channel",
+    "tags",
+    "source",
+    "writer",
+    "category",
+]
+CATEGORIES = {
+    "reminder": {"channel", "marketing", "consequence", "plain"},
+    "overdue": {"channel", "marketing", "plain"},
+    "legal": {"channel", "contact", "thirdparty", "plain"},
+    "unrelated": {"notice", "chat", "ads", "news"},
+    "scam": {
+        "account",
+        "gambling",
+        "fake_notice",
+        "credit_repair",
+        "phishing",
+        "refund",
+        "loan_fee",
+        "other",
+    },
+}
 TAGS = {"nosig", "obf", "hard", "long", "short"}
 
 
@@ -49,7 +76,7 @@ def test_near_duplicates_finds_a_refilled_template():
     assert near_duplicates(texts, ["a", "a", "c"]) == []
 
 
-@pytest.mark.parametrize("name", ["messages.csv", "unrelated.csv"])
+@pytest.mark.parametrize("name", ["messages.csv", "unrelated.csv", "templates.csv"])
 def test_corpus_files_have_the_schema(name):
     df = pd.read_csv(
         DATASETS / name, dtype=str, keep_default_na=False, encoding="utf-8"
@@ -62,20 +89,31 @@ def test_corpus_files_have_the_schema(name):
     assert set(" ".join(df["tags"]).split()) <= TAGS
 
 
-def test_labels_are_the_four_and_unrelated_apart(messages, unrelated):
+def test_labels_are_the_four_and_unrelated_apart(messages, unrelated, templates):
     assert set(messages["label"]) == set(dg.LABELS)
     assert set(unrelated["label"]) == {"unrelated"}
-    assert not set(messages["id"]) & set(unrelated["id"])
+    assert set(templates["label"]) == {*dg.LABELS, "unrelated"}
+    ids = [set(df["id"]) for df in (messages, unrelated, templates)]
+    assert not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2])
 
 
-def test_every_message_is_its_own_group(messages, unrelated):
+def test_every_message_is_its_own_group(corpus):
     # Only base messages are stored; variants are derived by dg.augment.
-    for df in (messages, unrelated):
-        assert (df["group"] == df["id"]).all()
+    assert (corpus["group"] == corpus["id"]).all()
 
 
-def test_tags_and_script_match_the_text(messages, unrelated):
-    df = pd.concat([messages, unrelated])
+def test_sources_say_which_writing_and_writer(messages, unrelated, templates):
+    first = pd.concat([messages, unrelated])
+    assert set(first["source"]) == {"w1"} and set(first["category"]) == {""}
+    assert set(templates["source"]) == {"w2"}
+    assert set(templates["writer"]) == {f"w2-{c}" for c in "abcdefg"}
+    for label, categories in CATEGORIES.items():
+        used = set(templates.loc[templates["label"] == label, "category"])
+        assert used <= categories, (label, used - categories)
+
+
+def test_tags_and_script_match_the_text(corpus):
+    df = corpus
     tags = df["tags"].str.split()
     assert (tags.map(lambda t: "long" in t) == (df["text"].str.len() > 150)).all()
     assert (tags.map(lambda t: "short" in t) == (df["text"].str.len() < 30)).all()
@@ -83,11 +121,32 @@ def test_tags_and_script_match_the_text(messages, unrelated):
     assert (df["text"].map(has_traditional) == (df["script"] == "t")).all()
 
 
-def test_no_near_duplicates_across_groups(messages, unrelated):
-    df = pd.concat([messages, unrelated], ignore_index=True)
+def test_no_near_duplicates_across_groups(corpus):
+    df = corpus
     pairs = near_duplicates(df["text"].tolist(), df["group"].tolist())
     shown = [(df["id"][a], df["id"][b]) for a, b in pairs[:10]]
     assert pairs == [], f"near-duplicate base messages: {shown}"
+
+
+def test_second_writing_minimums(templates):
+    """The minimums the second writing was asked for (see datasets/README.md)."""
+    assert len(templates) >= 2000
+    count = templates.groupby(["label", "category"]).size()
+    legit = templates["label"].isin(["reminder", "overdue", "legal"])
+    assert legit.sum() >= 700
+    assert (templates["category"][legit] == "channel").sum() >= 150
+    assert (templates["category"][legit] == "marketing").sum() >= 100
+    assert count["reminder", "consequence"] >= 100
+    assert count["legal", "contact"] >= 50
+    assert count["legal", "thirdparty"] >= 50
+    assert (templates["label"] == "unrelated").sum() >= 800
+    assert count["unrelated", "notice"] >= 300
+    assert count["unrelated", "chat"] >= 250
+    assert count["unrelated", "ads"] >= 150
+    assert count["unrelated", "news"] >= 100
+    assert (templates["label"] == "scam").sum() >= 400
+    scam_kinds = set(templates.loc[templates["label"] == "scam", "category"])
+    assert CATEGORIES["scam"] - {"other"} <= scam_kinds
 
 
 def test_coverage_minimums(messages, unrelated):
@@ -134,3 +193,12 @@ def test_flag_annotations_name_corpus_rows_and_known_flags(messages, unrelated):
     assert gold["id"].is_unique and len(gold) == 400
     assert set(gold["id"]) <= set(messages["id"]) | set(unrelated["id"])
     assert set(" ".join(gold["flags"]).split()) <= set(dg.FLAGS)
+
+
+def test_the_label_guide_copy_equals_the_shared_guide():
+    shared = ROOT.parent / "shared" / "LABELS.md"
+    if not shared.exists():
+        pytest.skip("no shared folder beside this checkout (a plain clone)")
+    assert (DATASETS / "LABELS.md").read_text(encoding="utf-8") == shared.read_text(
+        encoding="utf-8"
+    )

@@ -21,15 +21,22 @@ SAMPLE = pd.DataFrame(
 )
 
 
-def test_evaluate_reports_per_label_figures_and_outside_rows(bundled):
+def test_evaluate_reports_per_outcome_figures(bundled):
     report = dg.evaluate(bundled, SAMPLE)
     assert report.accuracy == 1.0
-    assert list(report.per_label.index) == list(dg.LABELS)
-    assert report.per_label["support"].tolist() == [1, 1, 1, 1]
-    assert report.confusion.to_numpy().trace() == 4
-    assert report.errors.empty
-    assert int(report.outside.to_numpy().sum()) == 1
+    assert list(report.per_label.index) == [*dg.LABELS, "unrelated"]
+    assert report.per_label["support"].tolist() == [1, 1, 1, 1, 1]
+    assert report.confusion.to_numpy().trace() == 5
+    assert report.errors.empty and report.outside.empty
+    assert report.summary["scam_recall"] == 1.0
     assert "macro-F1 1.000" in str(report)
+
+
+def test_rows_a_model_cannot_label_are_counted_apart():
+    rows = pd.concat([SAMPLE.iloc[:4]] * 3)
+    four = dg.DunningClassifier(min_df=1).fit(rows["text"], rows["label"])
+    report = dg.evaluate(four, SAMPLE)
+    assert int(report.outside.to_numpy().sum()) == 1
 
 
 def test_evaluate_lists_errors_with_their_prediction(bundled):
@@ -45,7 +52,7 @@ def test_report_plot_draws_the_confusion_matrix(bundled):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     ax = dg.evaluate(bundled, SAMPLE).plot()
-    assert [t.get_text() for t in ax.get_xticklabels()] == list(dg.LABELS)
+    assert [t.get_text() for t in ax.get_xticklabels()] == [*dg.LABELS, "unrelated"]
 
 
 def test_cross_validate_keeps_groups_apart(messages):
@@ -57,3 +64,31 @@ def test_cross_validate_keeps_groups_apart(messages):
     assert len(cv.predictions) == len(data)
     assert cv.folds.loc["mean", "macro_f1"] > 0.5
     assert cv.report().per_label["support"].sum() == len(data)
+
+
+def test_leave_one_writing_out_holds_out_each_source(corpus):
+    data = corpus.groupby(["source", "label"]).head(15)
+    cv = dg.cross_validate(data, dg.DunningClassifier(char_ngrams=None), by="source")
+    assert list(cv.folds.index) == ["w1", "w2", "mean"]
+    assert (
+        cv.predictions.groupby("source")["fold"].unique().map(list)
+        == cv.predictions.groupby("source")["fold"].first().map(lambda f: [f])
+    ).all()
+    assert (cv.predictions["fold"] == cv.predictions["source"]).all()
+    assert 0.3 < cv.folds.loc["w1", "macro_f1"] <= 1.0
+
+
+def test_holding_out_by_a_missing_column_says_so(corpus):
+    with pytest.raises(ValueError, match="Expected a column 'writer' to hold out by"):
+        dg.cross_validate(corpus[["text", "label"]], by="writer")
+
+
+def test_robustness_needs_augmented_ids():
+    df = pd.concat([SAMPLE] * 3, ignore_index=True).assign(
+        text=lambda d: d["text"] + d.index.astype(str)
+    )
+    cv = dg.cross_validate(
+        df[["text", "label"]], dg.DunningClassifier(min_df=1), n_splits=3
+    )
+    with pytest.raises(ValueError, match="dg.augment"):
+        cv.robustness()

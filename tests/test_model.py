@@ -1,4 +1,4 @@
-"""The classifier is a scikit-learn estimator with a small, friendly API."""
+"""The estimator follows scikit-learn's conventions; the data-only `Model` scores."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 
 import dunning_guard as dg
@@ -25,24 +26,26 @@ TINY = pd.DataFrame(
 )
 
 
-def test_labels_are_the_label_guide_order():
+def test_labels_are_the_label_guide_order_and_unrelated_apart():
     assert dg.LABELS == ("reminder", "overdue", "legal", "scam")
+    assert dg.UNRELATED == "unrelated"
 
 
-def test_classify_returns_an_immutable_prediction(bundled):
+def test_classes_follow_the_label_guide_order(bundled):
+    assert list(bundled.classes_) == [*dg.LABELS, "unrelated"]
+
+
+def test_classify_returns_a_prediction_with_scores_over_all_classes(bundled):
     p = bundled.classify(
         "【招商银行】您尾号1234的信用卡本期账单2,318.50元，到期还款日11月25日。"
     )
     assert p.label == "reminder"
-    assert set(p.scores) == set(dg.LABELS)
+    assert list(p.scores) == list(bundled.classes_)
     assert sum(p.scores.values()) == pytest.approx(1.0)
-    assert p.confidence == max(p.scores.values())
+    assert p.confidence == p.scores["reminder"]
+    assert p.relevant is True and p.relevance > 0.5
     with pytest.raises(AttributeError):
         p.label = "scam"
-    with pytest.raises(TypeError):
-        p.scores["scam"] = 1.0
-    assert p.to_dict()["scores"] == dict(p.scores)
-    assert p.relevant is True and 0.5 < p.relevance <= 1.0
 
 
 def test_classify_shortcut_uses_the_bundled_model(bundled):
@@ -50,14 +53,16 @@ def test_classify_shortcut_uses_the_bundled_model(bundled):
     assert dg.classify(text).label == bundled.classify(text).label == "scam"
 
 
-def test_batch_apis_agree(bundled, messages):
-    texts = messages["text"].iloc[:40]
+def test_batch_apis_agree(bundled, corpus):
+    texts = corpus["text"].iloc[::100]
     proba = bundled.predict_proba(texts)
-    assert proba.shape == (40, 4)
+    assert proba.shape == (len(texts), 5)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     labels = bundled.predict(texts)
-    assert list(labels) == [p.label for p in bundled.classify_many(list(texts))]
-    assert list(labels) == list(bundled.classes_[proba.argmax(axis=1)])
+    assert list(labels) == [p.label for p in bundled.classify_many(texts)]
+    relevance = bundled.predict_relevance(texts)
+    np.testing.assert_allclose(relevance, 1 - proba[:, 4])
+    assert ((labels == "unrelated") == (relevance < bundled.relevance_threshold)).all()
 
 
 def test_classify_many_converts_to_a_frame_on_the_series_index(bundled):
@@ -71,25 +76,22 @@ def test_classify_many_converts_to_a_frame_on_the_series_index(bundled):
         "relevant",
         "relevance",
         "red_flags",
-    ] + [f"p_{c}" for c in dg.LABELS]
+    ] + [f"p_{c}" for c in bundled.classes_]
     assert frame["text"].tolist() == texts.tolist()
-    assert (
-        bundled.classify_many(tuple(texts)).to_frame()["label"].tolist()
-        == frame["label"].tolist()
-    )
 
 
 def test_empty_batch_gives_empty_results(bundled):
     assert bundled.predict([]).shape == (0,)
-    assert bundled.predict_proba([]).shape == (0, 4)
-    assert bundled.classify_many([]) == []
+    assert bundled.predict_proba([]).shape == (0, 5)
+    assert len(bundled.classify_many([])) == 0
+    assert bundled.classify_many([]).to_frame().shape == (0, 11)
 
 
-def test_empty_and_whitespace_messages_get_a_valid_label(bundled):
-    for text in ["", "   ", "\n\t"]:
+def test_empty_and_whitespace_messages_are_unrelated(bundled):
+    for text in ["", "   ", "\n\t", "\u200b"]:
         p = bundled.classify(text)
-        assert p.label in dg.LABELS
-        assert sum(p.scores.values()) == pytest.approx(1.0)
+        assert p.label == "unrelated" and p.relevance == 0.0
+        assert p.scores["unrelated"] == 1.0
 
 
 @pytest.mark.parametrize("bad", [None, 42, b"bytes", ["list"]])
@@ -98,26 +100,27 @@ def test_classify_rejects_non_strings(bundled, bad):
         bundled.classify(bad)
 
 
-def test_batch_error_names_the_bad_index(bundled):
-    with pytest.raises(TypeError, match="at index 2"):
+def test_batch_errors_name_the_position_and_the_index_label(bundled):
+    with pytest.raises(TypeError, match="at position 2"):
         bundled.predict(["a", "b", None])
+    with pytest.raises(TypeError, match=r"position 1 \(index label 'x'\)"):
+        bundled.predict(pd.Series(["a", None], index=["x", "x"]))
     with pytest.raises(TypeError, match="Decode bytes first"):
         bundled.predict(["a", b"b"])
     with pytest.raises(TypeError, match="single str"):
         bundled.predict("一条消息")
+    with pytest.raises(TypeError, match="got dict"):
+        bundled.predict({"账单明天到期": 1})
 
 
 def test_model_is_a_scikit_learn_estimator():
     model = dg.DunningClassifier(C=3.0, min_df=1)
-    copy = clone(model)
-    assert copy.get_params() == model.get_params()
+    assert clone(model).get_params() == model.get_params()
     fitted = model.fit(TINY["text"], TINY["label"])
-    assert list(fitted.classes_) == ["overdue", "reminder"]
-    assert (
-        fitted.predict_relevance(TINY["text"]) == 1.0
-    ).all()  # no unrelated rows: all relevant
+    assert list(fitted.classes_) == ["reminder", "overdue"]
+    assert (fitted.predict_relevance(TINY["text"]) == 1.0).all()  # no unrelated rows
     assert fitted.score(TINY["text"], TINY["label"]) == 1.0
-    assert isinstance(fitted.pipeline_.named_steps["clf"].C, float)
+    assert isinstance(fitted.model_, dg.Model)
 
 
 def test_model_works_with_grid_search_and_cross_val_score():
@@ -136,44 +139,61 @@ def test_model_works_with_grid_search_and_cross_val_score():
     assert list(search.predict(X)) == list(y)  # refit on all six, it learns them
 
 
-def test_predict_before_fit_raises_not_fitted():
-    from sklearn.exceptions import NotFittedError
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"C": -1}, "'C' parameter"),
+        ({"relevance_threshold": 5}, "'relevance_threshold' parameter"),
+        ({"n_jobs": "x"}, "'n_jobs' parameter"),
+        ({"min_df": 0}, "'min_df' parameter"),
+        ({"char_ngrams": (1, 5)}, "char_ngrams to be a pair"),
+        ({"word_ngrams": (2, 1)}, "word_ngrams to be a pair"),
+    ],
+)
+def test_bad_parameters_are_refused_by_name(params, match):
+    with pytest.raises(ValueError, match=match):
+        dg.DunningClassifier(**params).fit(TINY["text"], TINY["label"])
 
+
+def test_predict_before_fit_raises_not_fitted():
     with pytest.raises(NotFittedError):
         dg.DunningClassifier().predict(["x"])
 
 
-def test_training_on_a_slice_is_far_above_chance(small_model, messages):
-    held_out = messages.iloc[1::2]
+def test_training_on_half_the_corpus_is_far_above_chance(small_model, corpus):
+    held_out = corpus.iloc[1::2]
     assert small_model.score(held_out["text"], held_out["label"]) > 0.85
 
 
-def test_bundled_model_recognizes_each_label(bundled):
+def test_bundled_model_recognizes_each_outcome(bundled):
     examples = {
         "reminder": "【建设银行】您尾号6621的信用卡本期账单3,120.00元，到期还款日12月8日，请按时还款。",
         "overdue": "【招联金融】您的借款已逾期12天，逾期金额1,830.55元，已产生罚息，请尽快登录招联金融App还款。",
         "legal": "【平安银行】您的贷款逾期已超过120天，我行已委托律师事务所向法院提起诉讼，请通过平安口袋银行App还款。",
         "scam": "【中国银行】您的信用卡已严重逾期，请于今日将欠款转入我行工作人员李明的个人账户6217 0000 1111 2222。",
+        "unrelated": "【顺丰速运】您的快件已到达驿站，取件码8-2-1031，请于今日20点前取件。",
     }
     for label, text in examples.items():
         assert bundled.classify(text).label == label, text
 
 
-def test_n_jobs_gives_the_same_probabilities(bundled, messages, monkeypatch):
-    monkeypatch.setattr("dunning_guard._model.PARALLEL_MIN_BATCH", 10)
-    texts = messages["text"].iloc[:60].tolist()
-    parallel = clone(bundled).set_params(n_jobs=2)
-    parallel.pipeline_, parallel.classes_ = bundled.pipeline_, bundled.classes_
-    np.testing.assert_array_equal(
-        parallel.predict_proba(texts), bundled.predict_proba(texts)
-    )
+def test_n_jobs_gives_the_same_probabilities(bundled, corpus, monkeypatch):
+    monkeypatch.setattr("dunning_guard._scorer.PARALLEL_MIN_BATCH", 10)
+    texts = corpus["text"].iloc[:60].tolist()
+    serial = bundled.predict_proba(texts)
+    bundled.n_jobs = 2
+    try:
+        np.testing.assert_array_equal(bundled.predict_proba(texts), serial)
+    finally:
+        bundled.n_jobs = None
 
 
-def test_fast_scoring_path_equals_the_plain_pipeline(bundled, messages):
-    texts = messages["text"].iloc[:80].tolist() * 2 + ["", "帳單"]
-    np.testing.assert_allclose(
-        bundled._raw_proba(texts),
-        bundled.pipeline_.predict_proba(texts),
-        rtol=0,
-        atol=1e-6,
+def test_sample_weights_change_what_is_learned():
+    X, y = TINY["text"].tolist(), TINY["label"].tolist()
+    plain = dg.DunningClassifier(min_df=1).fit(X, y)
+    weighted = dg.DunningClassifier(min_df=1).fit(
+        X, y, sample_weight=[5, 1, 1, 1, 1, 1]
     )
+    assert not np.allclose(plain.predict_proba(X), weighted.predict_proba(X))
+    with pytest.raises(ValueError, match="one non-negative weight per message"):
+        dg.DunningClassifier(min_df=1).fit(X, y, sample_weight=[1, 2])

@@ -6,15 +6,15 @@ import pickle
 
 import pytest
 
-from dunning_guard._normalize import (
-    MAX_CHARS,
-    TextNormalizer,
+from dunning_guard import MAX_CHARS
+from dunning_guard._normalize import url_kind
+from dunning_guard._pipeline import TextNormalizer
+from dunning_guard.text import (
     clean,
     has_traditional,
     normalize,
     to_simplified,
     to_traditional,
-    url_kind,
 )
 
 
@@ -26,6 +26,9 @@ def test_traditional_is_converted_to_simplified():
 def test_script_round_trip_helpers():
     assert to_simplified(to_traditional("您的账单已逾期")) == "您的账单已逾期"
     assert to_simplified("already simplified 账单") == "already simplified 账单"
+    assert (
+        to_simplified("转帐") == to_simplified("轉帳") == "转账"
+    )  # one spelling of 账
 
 
 @pytest.mark.parametrize(

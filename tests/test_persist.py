@@ -1,14 +1,20 @@
-"""Model files: round trips, atomic saves, and loud failures on damaged files."""
+"""Model files hold data only: round trips, loud failures, and no code ever runs."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
+import pickle
+import stat
+import zipfile
 
+import numpy as np
 import pytest
 
 import dunning_guard as dg
-from dunning_guard._persist import MAGIC, read_manifest
+from dunning_guard._format import read_manifest
 
 
 @pytest.fixture
@@ -18,74 +24,155 @@ def saved(small_model, tmp_path):
     return path
 
 
-def test_save_and_load_round_trip_the_full_pipeline(small_model, saved, messages):
+def _members(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def _write(path, members: dict[str, bytes], *, fix_manifest: bool) -> None:
+    """Write a model file with `members`, optionally with a manifest forged to match."""
+    if fix_manifest:
+        manifest = json.loads(members["manifest.json"])
+        for name, blob in members.items():
+            if name in manifest["members"]:
+                manifest["members"][name] = {
+                    "bytes": len(blob),
+                    "sha256": hashlib.sha256(blob).hexdigest(),
+                }
+        members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, blob in members.items():
+            z.writestr(name, blob)
+
+
+def test_save_and_load_round_trip_exactly(small_model, saved, corpus):
     loaded = dg.load(saved)
-    texts = messages["text"].iloc[:50].tolist()
-    assert (loaded.predict_proba(texts) == small_model.predict_proba(texts)).all()
-    assert list(loaded.classes_) == list(small_model.classes_)
-
-
-def test_manifest_records_versions_labels_and_checksum(saved):
-    manifest = read_manifest(saved)
-    assert manifest["labels"] == sorted(dg.LABELS)
-    assert manifest["dunning_guard_version"] == dg.__version__
-    assert len(manifest["payload_sha256"]) == 64
-    assert (
-        manifest["payload_bytes"]
-        == os.path.getsize(saved)
-        - len(MAGIC)
-        - len(json.dumps(manifest, sort_keys=True).encode())
-        - 1
+    texts = corpus["text"].iloc[::50].tolist()
+    np.testing.assert_array_equal(
+        loaded.predict_proba(texts), small_model.predict_proba(texts)
     )
+    assert list(loaded.classes_) == list(small_model.classes_)
+    assert loaded.relevance_threshold == small_model.relevance_threshold
 
 
-def test_missing_file_raises_file_not_found(tmp_path):
+def test_the_file_is_json_and_arrays_with_a_manifest(saved):
+    members = _members(saved)
+    assert sorted(members) == [
+        "arrays.npz",
+        "chars.txt",
+        "manifest.json",
+        "model.json",
+        "words.txt",
+    ]
+    manifest = read_manifest(saved)
+    assert manifest["format"] == "dunning-guard-model"
+    assert manifest["dunning_guard_version"] == dg.__version__
+    for name, entry in manifest["members"].items():
+        assert entry["sha256"] == hashlib.sha256(members[name]).hexdigest()
+    settings = json.loads(members["model.json"])
+    assert settings["classes"] == [*dg.LABELS, "unrelated"]
+    assert len(settings["segmenter"]["userdict_sha256"]) == 64
+
+
+class _Boom:
+    """Unpickling this writes a file: the proof that code ran."""
+
+    def __init__(self, target: str):
+        self.target = target
+
+    def __reduce__(self):
+        return (open, (self.target, "w"))
+
+
+def test_a_malicious_pickle_payload_is_refused_without_running(saved, tmp_path):
+    canary = tmp_path / "code-ran"
+    members = _members(saved)
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        coef=np.array([_Boom(str(canary))], dtype=object),
+        intercept=np.zeros(5),
+        word_idf=np.zeros(1),
+        char_idf=np.zeros(1),
+    )
+    members["arrays.npz"] = buffer.getvalue()
+    evil = tmp_path / "evil.dg"
+    _write(evil, members, fix_manifest=True)  # a forged manifest that matches
+    with pytest.raises(ValueError, match="not plain numeric data"):
+        dg.load(evil)
+    assert not canary.exists()
+
+
+def test_a_raw_pickle_file_is_refused_without_running(tmp_path):
+    canary = tmp_path / "code-ran"
+    evil = tmp_path / "evil.dg"
+    evil.write_bytes(pickle.dumps(_Boom(str(canary))))
+    with pytest.raises(ValueError, match="not a zip archive"):
+        dg.load(evil)
+    assert not canary.exists()
+
+
+def test_a_forged_manifest_does_not_pass_damaged_members(saved, tmp_path):
+    members = _members(saved)
+    members["model.json"] = members["model.json"].replace(b'"classes"', b'"klasses"')
+    forged = tmp_path / "forged.dg"
+    _write(forged, members, fix_manifest=True)
+    with pytest.raises(ValueError, match="not a valid dunning_guard model file"):
+        dg.load(forged)
+    _write(forged, _members(saved) | {"words.txt": b"x"}, fix_manifest=False)
+    with pytest.raises(ValueError, match="words.txt holds 1 bytes"):
+        dg.load(forged)
+
+
+def test_a_legacy_pickle_model_is_refused_with_what_to_do(tmp_path):
+    old = tmp_path / "old.model"
+    old.write_bytes(b"DUNNING-GUARD-MODEL\n{}\n" + pickle.dumps({"any": "thing"}))
+    with pytest.raises(
+        ValueError, match=r"a pickle: loading it would run code.*Retrain"
+    ):
+        dg.load(old)
+
+
+def test_missing_file_and_directory_are_clear_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="No model file"):
         dg.load(tmp_path / "nothing.dg")
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        dg.load(tmp_path)
 
 
-def test_truncated_file_is_refused(saved):
+def test_truncated_and_flipped_files_are_refused(saved):
     data = saved.read_bytes()
-    saved.write_bytes(data[: len(data) - 100])
-    with pytest.raises(ValueError, match="truncated"):
+    saved.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="not a valid dunning_guard model file"):
+        dg.load(saved)
+    flipped = bytearray(data)
+    flipped[len(data) // 3] ^= 0xFF
+    saved.write_bytes(bytes(flipped))
+    with pytest.raises(ValueError, match="not a valid dunning_guard model file"):
         dg.load(saved)
 
 
-def test_flipped_byte_is_refused_before_unpickling(saved):
-    data = bytearray(saved.read_bytes())
-    data[-50] ^= 0xFF
-    saved.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="checksum"):
-        dg.load(saved)
+def test_a_numeric_field_stored_as_a_string_is_named(saved, tmp_path):
+    members = _members(saved)
+    manifest = json.loads(members["manifest.json"])
+    entry = manifest["members"]["words.txt"]
+    entry["bytes"] = str(entry["bytes"])
+    members["manifest.json"] = json.dumps(manifest).encode()
+    bad = tmp_path / "bad.dg"
+    _write(bad, members, fix_manifest=False)
+    with pytest.raises(ValueError, match=r"the manifest says '\d+'"):
+        dg.load(bad)
 
 
-def test_swapped_payload_is_refused(small_model, saved, tmp_path):
+def test_version_mismatch_warns(saved, tmp_path):
+    members = _members(saved)
+    manifest = json.loads(members["manifest.json"])
+    manifest["dunning_guard_version"] = "0.0.1"
+    members["manifest.json"] = json.dumps(manifest).encode()
     other = tmp_path / "other.dg"
-    dg.DunningClassifier(min_df=1).fit(
-        ["账单明天到期", "已逾期三天"] * 3, ["reminder", "overdue"] * 3
-    ).save(other)
-    head = saved.read_bytes().split(b"\n", 2)
-    payload = other.read_bytes().split(b"\n", 2)[2]
-    saved.write_bytes(head[0] + b"\n" + head[1] + b"\n" + payload)
-    with pytest.raises(ValueError, match="truncated|checksum"):
-        dg.load(saved)
-
-
-def test_not_a_model_file_is_refused(tmp_path):
-    path = tmp_path / "notes.txt"
-    path.write_text("hello")
-    with pytest.raises(ValueError, match="Expected a dunning_guard model file"):
-        dg.load(path)
-
-
-def test_version_mismatch_warns(saved):
-    data = saved.read_bytes()
-    magic, line, payload = data.split(b"\n", 2)
-    manifest = json.loads(line)
-    manifest["sklearn_version"] = "0.0.1"
-    saved.write_bytes(magic + b"\n" + json.dumps(manifest).encode() + b"\n" + payload)
-    with pytest.warns(UserWarning, match="saved with sklearn 0.0.1"):
-        dg.load(saved)
+    _write(other, members, fix_manifest=False)
+    with pytest.warns(UserWarning, match="saved with dunning_guard 0.0.1"):
+        dg.load(other)
 
 
 def test_failed_save_leaves_the_old_file_intact(small_model, saved, monkeypatch):
@@ -99,6 +186,16 @@ def test_failed_save_leaves_the_old_file_intact(small_model, saved, monkeypatch)
         small_model.save(saved)
     assert saved.read_bytes() == before
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+
+
+def test_save_keeps_mode_and_writes_through_a_symlink(small_model, saved, tmp_path):
+    os.chmod(saved, 0o644)
+    link = tmp_path / "current.dg"
+    link.symlink_to(saved)
+    small_model.save(link)
+    assert link.is_symlink() and link.resolve() == saved.resolve()
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o644
+    dg.load(link)
 
 
 def test_saving_an_unfitted_model_raises():

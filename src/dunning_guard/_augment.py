@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from ._normalize import has_traditional, to_simplified, to_traditional
+from ._script import has_traditional, to_simplified, to_traditional
 
 __all__ = ["augment", "obfuscate", "refill"]
 
@@ -133,6 +133,25 @@ def refill(text: str, seed: int | random.Random = 0) -> str:
     return out
 
 
+def _with_corpus_columns(data: pd.DataFrame) -> pd.DataFrame:
+    """Derive what `augment` needs from a plain ``text, label`` frame."""
+    if "text" not in data.columns:
+        raise ValueError(
+            f"Expected a 'text' column, found {list(data.columns)}; rename yours first."
+        )
+    df = data.copy()
+    if "id" not in df.columns:
+        df["id"] = [f"r{i}" for i in range(len(df))]
+    df["id"] = df["id"].astype(str)
+    if "group" not in df.columns:
+        df["group"] = df["id"]
+    if "script" not in df.columns:
+        df["script"] = ["t" if has_traditional(t) else "s" for t in df["text"]]
+    if "tags" not in df.columns:
+        df["tags"] = ""
+    return df
+
+
 def augment(
     data: pd.DataFrame,
     *,
@@ -143,17 +162,18 @@ def augment(
 
     Per row: the other script (Simplified <-> Traditional), a refilled copy, and an
     obfuscated copy (for every label, or only `obfuscate_labels`). Variants equal
-    to a text already present are dropped. Columns are those of the corpus
-    (``id, text, label, script, group, channel, tags``).
+    to a text already present are dropped. A plain ``text, label`` frame works:
+    ``id`` (``r0, r1, …``), ``group`` (the id), ``script`` and ``tags`` are derived
+    when missing. Variant ids are ``<id>-t``, ``<id>-r`` and ``<id>-o``.
 
     Examples
     --------
-    >>> base = pd.DataFrame({"id": ["m1"], "text": ["【花呗】您的账单明天到期，请还款1,200元。"],
-    ...     "label": ["reminder"], "script": ["s"], "group": ["m1"], "channel": ["sms"],
-    ...     "tags": [""]})
+    >>> base = pd.DataFrame({"text": ["【花呗】您的账单明天到期，请还款1,200元。"],
+    ...                      "label": ["reminder"]})
     >>> augment(base)["id"].tolist()
-    ['m1', 'm1-t', 'm1-r', 'm1-o']
+    ['r0', 'r0-t', 'r0-r', 'r0-o']
     """
+    data = _with_corpus_columns(data)
     rng = random.Random(seed)
     rows = []
     seen: set[str] = set()
@@ -167,7 +187,7 @@ def augment(
             else to_traditional(row["text"])
         )
         variants = [("t", flipped, tags), ("r", refill(row["text"], rng), tags)]
-        if obfuscate_labels is None or row["label"] in obfuscate_labels:
+        if obfuscate_labels is None or row.get("label") in obfuscate_labels:
             variants.append(("o", obfuscate(row["text"], rng), tags + ["obf"]))
         for suffix, text, vtags in variants:
             if text in seen:

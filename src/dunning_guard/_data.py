@@ -1,20 +1,30 @@
-"""Reading and checking labeled data (DataFrames or CSV files)."""
+"""Reading and checking labeled data (DataFrames or CSV files), and the corpus."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from importlib import resources
 from os import PathLike
 from pathlib import Path
 
 import pandas as pd
 
-from ._model import LABELS, UNRELATED
+from ._files import read_csv_frame
+from ._vocab import LABELS, OUTCOMES
 
-__all__ = ["MIN_PER_LABEL", "data_hash", "read_labeled"]
+__all__ = [
+    "CORPUS_FILES",
+    "MIN_PER_LABEL",
+    "bundled_corpus",
+    "data_hash",
+    "read_labeled",
+]
 
 #: A label needs at least this many messages to be learned.
 MIN_PER_LABEL = 3
+#: The corpus files, in the order the data hash reads them.
+CORPUS_FILES = ("messages.csv", "unrelated.csv", "templates.csv")
 
 
 def _rows(mask: pd.Series, limit: int = 5) -> str:
@@ -28,16 +38,19 @@ def read_labeled(
     *,
     text_col: str = "text",
     label_col: str = "label",
-    labels: Iterable[str] = (*LABELS, UNRELATED),
+    labels: Iterable[str] = OUTCOMES,
     training: bool = True,
+    encoding: str = "utf-8",
 ) -> pd.DataFrame:
     """Return `data` as a checked DataFrame with ``text`` and ``label`` columns.
 
-    `data` is a DataFrame or the path of a UTF-8 CSV file. Other columns (such as
-    ``group``) are kept. Labels are the four of `LABELS` and ``unrelated``
-    (for messages that are neither about a debt nor a scam). Raises `ValueError` on missing columns, empty or
-    non-text messages and unknown labels; with `training` also on duplicate or
-    contradictory rows, fewer than 2 labels or a label with too few messages.
+    `data` is a DataFrame or the path of a CSV file (read strictly: a row with
+    more or fewer fields than the header is an error, never a truncated text).
+    Other columns (such as ``group``) are kept. Labels are the four of `LABELS`
+    and ``unrelated``. Raises `ValueError` on missing columns, empty or non-text
+    messages and unknown labels; with `training` also on duplicate or
+    contradictory rows (texts equal up to surrounding whitespace count as equal),
+    fewer than 2 labels or a label with too few messages.
 
     Examples
     --------
@@ -45,24 +58,27 @@ def read_labeled(
     >>> read_labeled(df, text_col="body", label_col="y", training=False).columns.tolist()
     ['text', 'label']
     """
+    if text_col == label_col:
+        raise ValueError(
+            f"Expected different columns for text and label, got {text_col!r} for both."
+        )
     if isinstance(data, (str, PathLike)):
-        if not Path(data).is_file():
-            raise FileNotFoundError(f"No CSV file at {data}.")
-        data = pd.read_csv(data, dtype=str, keep_default_na=False, encoding="utf-8")
+        data = read_csv_frame(data, encoding)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             f"Expected a DataFrame or a CSV path, got {type(data).__name__}."
         )
-    missing = {text_col, label_col} - set(data.columns)
+    missing = [c for c in (text_col, label_col) if c not in data.columns]
     if missing:
         raise ValueError(
             f"Expected columns {{{text_col!r}, {label_col!r}}}, found {list(data.columns)}. "
             "Pass text_col= / label_col= to map them."
         )
-    df = data.rename(columns={text_col: "text", label_col: "label"})
-    df = df.loc[
-        :, ["text", "label"] + [c for c in df.columns if c not in ("text", "label")]
-    ]
+    others = [c for c in data.columns if c not in (text_col, label_col)]
+    df = data.loc[:, [text_col, label_col, *others]].copy()
+    df.columns = ["text", "label", *others]
+    # Categories a column declares but no row uses are not labels to learn.
+    df["label"] = df["label"].astype(object)
     not_text = ~df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
     if not_text.any():
         raise ValueError(
@@ -78,13 +94,17 @@ def read_labeled(
         )
     if not training:
         return df.reset_index(drop=True)
-    dup = df.duplicated(["text", "label"])
+    key = df["text"].str.strip()
+    dup = pd.Series(
+        pd.DataFrame({"t": key, "l": df["label"]}).duplicated().to_numpy(),
+        index=df.index,
+    )
     if dup.any():
         raise ValueError(
             f"Duplicate messages in rows {_rows(dup)}; drop them (df.drop_duplicates()) so "
             "they do not count twice."
         )
-    clash = df.duplicated("text", keep=False)
+    clash = pd.Series(key.duplicated(keep=False).to_numpy(), index=df.index)
     if clash.any():
         raise ValueError(
             f"The same message has different labels in rows {_rows(clash)}; fix the labels."
@@ -101,6 +121,34 @@ def read_labeled(
             f"{ {k: int(v) for k, v in rare.items()} }; add examples or drop the label."
         )
     return df.reset_index(drop=True)
+
+
+def corpus_dir() -> Path:
+    """Where the corpus CSV files are: inside the installed package, or the
+    checkout's ``datasets/`` for an editable install (which cannot carry them)."""
+    packaged = resources.files("dunning_guard").joinpath("corpus")
+    if packaged.joinpath(CORPUS_FILES[0]).is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "datasets"
+    if (checkout / CORPUS_FILES[0]).is_file():
+        return checkout
+    raise FileNotFoundError(
+        "The bundled corpus is missing from this installation; reinstall dunning_guard."
+    )
+
+
+def bundled_corpus(*, augmented: bool = False) -> pd.DataFrame:
+    """The bundled corpus (all writings), optionally with its seeded variants."""
+    root = corpus_dir()
+    frames = [read_csv_frame(root / name) for name in CORPUS_FILES]
+    df = pd.concat(frames, ignore_index=True)
+    if not augmented:
+        return df
+    from ._augment import augment
+
+    # Unrelated messages get script and refill variants, not obfuscated ones:
+    # obfuscation is a scammer's habit, not something ordinary senders do.
+    return augment(df, seed=0, obfuscate_labels=LABELS)
 
 
 def data_hash(paths: Iterable[str | PathLike[str]]) -> str:

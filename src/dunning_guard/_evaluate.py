@@ -1,8 +1,10 @@
-"""Evaluation: a report on labeled data, and grouped cross-validation."""
+"""Evaluation: a report on labeled data, grouped cross-validation, and
+leave-one-writing-out cross-validation (transfer to text written differently)."""
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable
 from os import PathLike
 from typing import Any
@@ -19,7 +21,9 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from ._data import read_labeled
-from ._model import LABELS, UNRELATED, DunningClassifier
+from ._model import DunningClassifier
+from ._progress import progress
+from ._vocab import LABELS, UNRELATED, order_classes
 
 __all__ = ["CrossValidation", "EvaluationReport", "cross_validate", "evaluate"]
 
@@ -28,15 +32,15 @@ __all__ = ["CrossValidation", "EvaluationReport", "cross_validate", "evaluate"]
 class EvaluationReport:
     """Figures for a model on labeled data.
 
-    ``per_label`` has precision, recall, f1 and support per label; ``confusion``
-    has true labels as rows and predicted labels as columns; ``errors`` holds the
-    misclassified rows with their scores. ``outside`` counts rows whose label the
-    model does not know (e.g. ``unrelated``), by predicted label; they are not in
-    the other figures. ``relevance`` holds the relevance check's figures when the
-    data has ``unrelated`` rows: ``relevant_recall`` (debt and scam messages
-    marked relevant), ``unrelated_rejected`` (unrelated messages marked not
-    relevant), ``relevance_precision`` and ``false_alarm_rate`` (unrelated
-    messages marked relevant *and* labeled scam).
+    ``per_label`` has precision, recall, f1 and support per outcome (the four
+    labels and ``unrelated``); ``confusion`` has true outcomes as rows and
+    predicted ones as columns; ``errors`` holds the misclassified rows with their
+    scores, most confident first. ``summary`` has ``scam_recall``,
+    ``legit_as_scam`` (legitimate debt messages labeled scam), ``unrelated_as_scam``
+    and, with unrelated rows, the relevance figures ``relevant_recall`` and
+    ``unrelated_rejected``. ``outside`` counts rows whose label the model cannot
+    give (e.g. ``unrelated`` for a model trained without it), by predicted label;
+    they are not in the other figures.
     """
 
     accuracy: float
@@ -45,7 +49,7 @@ class EvaluationReport:
     confusion: pd.DataFrame
     errors: pd.DataFrame
     outside: pd.DataFrame
-    relevance: dict[str, float] = dataclasses.field(default_factory=dict)
+    summary: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def __str__(self) -> str:
         lines = [
@@ -63,12 +67,8 @@ class EvaluationReport:
                 "rows outside the model's labels, by predicted label",
                 self.outside.to_string(),
             ]
-        if self.relevance:
-            lines += [
-                "",
-                "relevance: "
-                + "   ".join(f"{k} {v:.3f}" for k, v in self.relevance.items()),
-            ]
+        if self.summary:
+            lines += ["", "   ".join(f"{k} {v:.3f}" for k, v in self.summary.items())]
         return "\n".join(lines)
 
     def plot(self, ax: Any = None) -> Any:
@@ -90,129 +90,128 @@ class EvaluationReport:
         return ax
 
 
+def summary_figures(truth: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """Scam recall, legitimate-as-scam, unrelated-as-scam and relevance figures."""
+    truth, pred = np.asarray(truth, dtype=object), np.asarray(pred, dtype=object)
+    out: dict[str, float] = {}
+    scam = truth == "scam"
+    legit = np.isin(truth, [c for c in LABELS if c != "scam"])
+    unrelated = truth == UNRELATED
+    if scam.any():
+        out["scam_recall"] = float((pred[scam] == "scam").mean())
+    if legit.any():
+        out["legit_as_scam"] = float((pred[legit] == "scam").mean())
+    if unrelated.any():
+        out["unrelated_as_scam"] = float((pred[unrelated] == "scam").mean())
+        if (~unrelated).any():
+            out["relevant_recall"] = float((pred[~unrelated] != UNRELATED).mean())
+            out["unrelated_rejected"] = float((pred[unrelated] == UNRELATED).mean())
+    return out
+
+
 def _report(
-    df: pd.DataFrame, proba: np.ndarray, classes: tuple[str, ...]
+    df: pd.DataFrame, pred: np.ndarray, proba: np.ndarray, classes: tuple[str, ...]
 ) -> EvaluationReport:
-    """Build a report from true labels in ``df`` and probabilities per class."""
-    pred = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
-    labels = [c for c in LABELS if c in classes] + [
-        c for c in classes if c not in LABELS
-    ]
+    """Build a report from true labels in ``df``, predictions and probabilities."""
+    labels = list(order_classes(set(classes) | set(df["label"])))
+    truth = df["label"].to_numpy(dtype=object)
     p, r, f, s = precision_recall_fscore_support(
-        df["label"], pred, labels=labels, zero_division=0
+        truth, pred, labels=labels, zero_division=0
     )
     per_label = pd.DataFrame(
         {"precision": p, "recall": r, "f1": f, "support": s}, index=labels
     )
-    present = [c for c in labels if c in set(df["label"])]
+    present = [c for c in labels if c in set(truth)]
     confusion = pd.DataFrame(
-        confusion_matrix(df["label"], pred, labels=labels), index=labels, columns=labels
+        confusion_matrix(truth, pred, labels=labels), index=labels, columns=labels
     )
-    wrong = pred != df["label"].to_numpy()
+    wrong = pred != truth
     errors = df[wrong].assign(
-        predicted=pred[wrong], confidence=proba[wrong].max(axis=1)
+        predicted=pred[wrong],
+        confidence=proba[wrong].max(axis=1) if len(proba) else [],
     )
     return EvaluationReport(
-        accuracy=float(accuracy_score(df["label"], pred)),
+        accuracy=float(accuracy_score(truth, pred)),
         macro_f1=float(
-            f1_score(
-                df["label"], pred, labels=present, average="macro", zero_division=0
-            )
+            f1_score(truth, pred, labels=present, average="macro", zero_division=0)
         ),
         per_label=per_label,
         confusion=confusion,
         errors=errors.sort_values("confidence", ascending=False),
         outside=pd.DataFrame(),
+        summary=summary_figures(truth, pred),
     )
 
 
-def relevance_figures(
-    labels: pd.Series, relevant: np.ndarray, predicted: np.ndarray
-) -> dict[str, float]:
-    """Figures of the relevance check; empty unless both kinds of rows are present."""
-    labels, relevant = np.asarray(labels), np.asarray(relevant, dtype=bool)
-    unrelated = labels == UNRELATED
-    if unrelated.all() or not unrelated.any():
-        return {}
-    return {
-        "relevant_recall": float(relevant[~unrelated].mean()),
-        "unrelated_rejected": float((~relevant[unrelated]).mean()),
-        "relevance_precision": float((~unrelated[relevant]).mean())
-        if relevant.any()
-        else float("nan"),
-        "false_alarm_rate": float(
-            (relevant & (np.asarray(predicted) == "scam"))[unrelated].mean()
-        ),
-    }
-
-
 def evaluate(
-    model: DunningClassifier,
+    model: Any,
     data: pd.DataFrame | str | PathLike[str],
     *,
     text_col: str = "text",
     label_col: str = "label",
+    encoding: str = "utf-8",
 ) -> EvaluationReport:
-    """Score `model` on labeled messages (a DataFrame or a CSV path).
+    """Score `model` (a `Model`, a `DunningClassifier` or any scikit-learn
+    classifier) on labeled messages (a DataFrame or a CSV path).
 
-    Rows whose label is not one of the model's classes (such as ``unrelated``)
-    are counted apart in ``report.outside``, by predicted label.
+    Rows whose label the model cannot give (such as ``unrelated`` for a model
+    trained without it) are counted apart in ``report.outside``.
 
     Examples
     --------
     >>> import dunning_guard as dg
-    >>> df = pd.DataFrame({"text": ["【花呗】您本月账单将于明天到期，请按时还款。"],
-    ...                    "label": ["reminder"]})
+    >>> df = pd.DataFrame({"text": ["【花呗】您本月账单将于明天到期，请按时还款。",
+    ...                             "明天上午10点开会"], "label": ["reminder", "unrelated"]})
     >>> dg.evaluate(dg.load(), df).accuracy
     1.0
     """
     classes = tuple(str(c) for c in model.classes_)
-    df = read_labeled(data, text_col=text_col, label_col=label_col, training=False)
+    df = read_labeled(
+        data, text_col=text_col, label_col=label_col, training=False, encoding=encoding
+    )
     inside = df["label"].isin(classes).to_numpy()
     if not inside.any():
         raise ValueError(f"Expected rows labeled {', '.join(classes)}, found none.")
-    frame = model.classify_many(df["text"]).to_frame()
-    proba = frame[[f"p_{c}" for c in classes]].to_numpy()
-    report = _report(df[inside].reset_index(drop=True), proba[inside], classes)
+    proba = np.asarray(model.predict_proba(df["text"]))
+    pred = np.asarray(model.predict(df["text"]), dtype=object)
+    report = _report(
+        df[inside].reset_index(drop=True), pred[inside], proba[inside], classes
+    )
     if not inside.all():
         table = pd.crosstab(
             df.loc[~inside, "label"].to_numpy(),
-            frame.loc[~inside, "label"].to_numpy(),
+            pred[~inside],
             rownames=["label"],
             colnames=["predicted"],
         )
         report = dataclasses.replace(report, outside=table)
-    figures = relevance_figures(
-        df["label"], frame["relevant"].to_numpy(), frame["label"].to_numpy()
-    )
-    return dataclasses.replace(report, relevance=figures)
+    return report
 
 
 @dataclasses.dataclass(frozen=True)
 class CrossValidation:
-    """Result of `cross_validate`: figures per fold and out-of-fold predictions."""
+    """Result of `cross_validate`: figures per fold and out-of-fold predictions.
+
+    With ``by=``, each fold is one held-out value of that column (e.g. a writing
+    of the corpus), named in the ``fold`` index.
+    """
 
     folds: pd.DataFrame
     predictions: pd.DataFrame
 
-    def report(self, relevance_threshold: float = 0.5) -> EvaluationReport:
+    def report(self, relevance_threshold: float | None = None) -> EvaluationReport:
         """A report over all out-of-fold predictions pooled.
 
-        The four-label figures use the rows not labeled ``unrelated``; the
-        relevance figures use all rows, at `relevance_threshold`.
+        With `relevance_threshold`, labels are decided again from the out-of-fold
+        probabilities at that threshold (to compare thresholds on one run).
         """
         pred = self.predictions
-        classes = tuple(
-            c.removeprefix("p_") for c in pred.columns if c.startswith("p_")
-        )
-        inside = (pred["label"] != UNRELATED).to_numpy()
+        classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
         proba = pred[[f"p_{c}" for c in classes]].to_numpy()
-        report = _report(pred[inside], proba[inside], classes)
-        relevant = pred["relevance"].to_numpy() >= relevance_threshold
-        figures = relevance_figures(
-            pred["label"], relevant, pred["predicted"].to_numpy()
-        )
-        return dataclasses.replace(report, relevance=figures)
+        labels = pred["predicted"].to_numpy(dtype=object)
+        if relevance_threshold is not None and UNRELATED in classes:
+            labels = decide(proba, classes, relevance_threshold)
+        return _report(pred, labels, proba, classes)
 
     def robustness(self) -> dict[str, float]:
         """Robustness figures from rows made by `augment` (ids ``<base>-t`` and ``<base>-o``).
@@ -222,7 +221,13 @@ class CrossValidation:
         ``scam_recall_clean`` / ``scam_recall_obfuscated``: on base messages that
         have an obfuscated variant, and on those variants.
         """
-        pred = self.predictions[self.predictions["label"] != UNRELATED].set_index("id")
+        if "id" not in self.predictions.columns:
+            raise ValueError(
+                "Expected an 'id' column with the ids dg.augment gives variants "
+                "(<id>-t, <id>-o); cross-validate augmented data, e.g. "
+                "dg.cross_validate(dg.augment(df))."
+            )
+        pred = self.predictions.set_index("id")
         base = pred[~pred.index.str.contains("-")]
         out: dict[str, float] = {}
         flipped = pred["predicted"].reindex(base.index + "-t").to_numpy()
@@ -234,7 +239,7 @@ class CrossValidation:
         obf = pred.reindex(base.index + "-o").dropna(subset=["label"])
         if len(obf):
             clean = base.loc[obf.index.str.removesuffix("-o")]
-            labels = [c for c in LABELS if c in set(clean["label"])]
+            labels = [c for c in order_classes(set(clean["label"]))]
             for name, rows in (("clean", clean), ("obfuscated", obf)):
                 out[f"macro_f1_{name}"] = float(
                     f1_score(
@@ -249,27 +254,36 @@ class CrossValidation:
         return out
 
 
-def cross_validate(
-    data: pd.DataFrame | str | PathLike[str],
-    model: DunningClassifier | None = None,
-    *,
-    n_splits: int = 5,
-    seed: int = 0,
-    text_col: str = "text",
-    label_col: str = "label",
-    group_col: str = "group",
-    transform_train: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-) -> CrossValidation:
-    """Stratified k-fold cross-validation, grouped on `group_col` when present.
+def decide(
+    proba: np.ndarray, classes: tuple[str, ...], relevance_threshold: float
+) -> np.ndarray:
+    """Labels from probabilities: ``unrelated`` below the relevance threshold,
+    else the most probable debt label (the rule of `Model`)."""
+    names = np.asarray(classes, dtype=object)
+    debt = np.asarray([i for i, c in enumerate(classes) if c != UNRELATED])
+    labels = names[debt[proba[:, debt].argmax(axis=1)]]
+    relevance = 1.0 - proba[:, classes.index(UNRELATED)]
+    labels[relevance < relevance_threshold] = UNRELATED
+    return labels
 
-    Variants of one message share a group and so never straddle train and test.
-    `transform_train` (e.g. an augmentation) is applied to each training fold
-    only. ``result.folds`` has accuracy, macro-F1 and F1 per label for each fold
-    and their mean; ``result.predictions`` has every row with its out-of-fold
-    prediction, and ``result.report()`` pools them.
-    """
-    df = read_labeled(data, text_col=text_col, label_col=label_col)
-    model = model if model is not None else DunningClassifier()
+
+def _splits(
+    df: pd.DataFrame, by: str | None, group_col: str, n_splits: int, seed: int
+) -> list[tuple[Any, np.ndarray, np.ndarray]]:
+    if by is not None:
+        if by not in df.columns:
+            raise ValueError(
+                f"Expected a column {by!r} to hold out by, found {list(df.columns)}."
+            )
+        values = df[by].astype(str)
+        names = sorted(values.unique())
+        if len(names) < 2:
+            raise ValueError(
+                f"Expected at least 2 values of {by!r} to hold out, found {names}."
+            )
+        return [
+            (v, np.flatnonzero(values != v), np.flatnonzero(values == v)) for v in names
+        ]
     if group_col in df.columns:
         splitter: Any = StratifiedGroupKFold(
             n_splits=n_splits, shuffle=True, random_state=seed
@@ -278,44 +292,75 @@ def cross_validate(
     else:
         splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
         splits = splitter.split(df["text"], df["label"])
-    labels = [c for c in LABELS if c in set(df["label"])]
-    classes = sorted(set(df["label"]) - {UNRELATED})
+    return [(k, a, b) for k, (a, b) in enumerate(splits)]
+
+
+def cross_validate(
+    data: pd.DataFrame | str | PathLike[str],
+    model: Any = None,
+    *,
+    n_splits: int = 5,
+    seed: int = 0,
+    by: str | None = None,
+    text_col: str = "text",
+    label_col: str = "label",
+    group_col: str = "group",
+    transform_train: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    show_progress: bool = False,
+) -> CrossValidation:
+    """Cross-validate `model` (default `DunningClassifier()`) on labeled data.
+
+    By default: stratified k-fold, grouped on `group_col` when present, so the
+    variants of one message never straddle train and test. With ``by="source"``
+    (any column): leave one value out, e.g. train on every other writing of the
+    corpus and test on the held-out one, which shows how the model transfers to
+    text written differently. `transform_train` (e.g. an augmentation) is applied
+    to each training fold only. ``result.folds`` has accuracy, macro-F1 (over the
+    outcomes present), F1 per outcome and scam figures for each fold and their
+    mean; ``result.predictions`` has every row with its out-of-fold prediction.
+    """
+    df = read_labeled(data, text_col=text_col, label_col=label_col)
+    model = model if model is not None else DunningClassifier()
+    splits = _splits(df, by, group_col, n_splits, seed)
+    labels = list(order_classes(set(df["label"])))
     rows, parts = [], []
-    for fold, (train_idx, test_idx) in enumerate(splits):
+    for fold, train_idx, test_idx in progress(
+        splits, total=len(splits), desc="cross-validation", enable=show_progress
+    ):
         train = df.iloc[train_idx]
         if transform_train is not None:
             train = transform_train(train)
         test = df.iloc[test_idx]
         fitted = clone(model).fit(train["text"], train["label"])
-        if isinstance(fitted, DunningClassifier):
-            proba, relevance = fitted._scores(test["text"].tolist())
-        else:  # any scikit-learn classifier, e.g. a baseline
-            proba, relevance = fitted.predict_proba(test["text"]), np.ones(len(test))
-        pred = fitted.classes_[proba.argmax(axis=1)]
-        inside = (test["label"] != UNRELATED).to_numpy()
-        truth, guess = test["label"][inside], pred[inside]
-        f1 = f1_score(truth, guess, labels=labels, average=None, zero_division=0)
+        classes = tuple(str(c) for c in fitted.classes_)
+        proba = np.asarray(fitted.predict_proba(test["text"]))
+        pred = np.asarray(fitted.predict(test["text"]), dtype=object)
+        truth = test["label"].to_numpy(dtype=object)
+        present = [c for c in labels if c in set(truth)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a label absent from a fold scores 0
+            f1 = f1_score(truth, pred, labels=present, average=None, zero_division=0)
         rows.append(
             {
                 "fold": fold,
-                "accuracy": accuracy_score(truth, guess),
-                "macro_f1": f1_score(truth, guess, labels=labels, average="macro"),
+                "n": len(test),
+                "accuracy": accuracy_score(truth, pred),
+                "macro_f1": float(np.mean(f1)),
             }
-            | {f"f1_{c}": v for c, v in zip(labels, f1)}
-            | relevance_figures(
-                test["label"],
-                relevance >= getattr(fitted, "relevance_threshold", 0.5),
-                pred,
-            )
+            | {f"f1_{c}": v for c, v in zip(present, f1)}
+            | summary_figures(truth, pred)
         )
         scores = pd.DataFrame(
-            proba, columns=[f"p_{c}" for c in fitted.classes_], index=test.index
+            proba, columns=[f"p_{c}" for c in classes], index=test.index
         )
-        parts.append(
-            test.assign(fold=fold, predicted=pred, relevance=relevance).join(scores)
-        )
-    folds = pd.DataFrame(rows).set_index("fold")
+        parts.append(test.assign(fold=fold, predicted=pred).join(scores))
+    folds = pd.DataFrame(rows).set_index("fold").astype(float)
     folds.loc["mean"] = folds.mean()
     predictions = pd.concat(parts).sort_index()
-    predictions = predictions.fillna({f"p_{c}": 0.0 for c in classes})
+    p_cols = [
+        f"p_{c}"
+        for c in order_classes(c[2:] for c in predictions.columns if c.startswith("p_"))
+    ]
+    others = [c for c in predictions.columns if not c.startswith("p_")]
+    predictions = predictions[others + p_cols].fillna({c: 0.0 for c in p_cols})
     return CrossValidation(folds=folds, predictions=predictions)

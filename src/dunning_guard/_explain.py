@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._flags import _merge, flag_matches
-from ._normalize import Traced, trace_normalize
+from ._normalize import Traced
+from ._vocab import UNRELATED
+
+if TYPE_CHECKING:
+    from ._features import LinearScorer
 
 __all__ = ["Advice", "Contribution", "advise", "explain"]
 
@@ -94,37 +97,27 @@ _BY_FLAG = {
         "Do not install unknown apps or share your screen.",
     ),
 }
-_IRRELEVANT = (
-    "这条消息与欠款无关。",
-    "This message is not about a debt.",
+_BY_LABEL[UNRELATED] = (
+    "这条消息与欠款无关，不是催收或还款消息。",
+    "This message is not about a debt: it is not a collection or repayment message.",
 )
 
 
-def advise(label: str, flag_ids: tuple[str, ...], relevant: bool = True) -> Advice:
+def advise(label: str, flag_ids: tuple[str, ...]) -> Advice:
     """Advice for a prediction: a sentence for the label, one for its gravest flag.
 
     Examples
     --------
     >>> advise("scam", ("urgency", "personal_account")).en.split(";")[0]
     'This message looks fraudulent: do not pay, add its contacts or open its links'
+    >>> advise("unrelated", ()).en
+    'This message is not about a debt: it is not a collection or repayment message.'
     """
-    if not relevant and label != "scam":
-        return Advice(*_IRRELEVANT)
-    zh, en = _BY_LABEL[label]
+    zh, en = _BY_LABEL[label] if label in _BY_LABEL else _BY_LABEL[UNRELATED]
     extra = next((_BY_FLAG[f] for f in _BY_FLAG if f in flag_ids), None)
     if extra is not None and label in ("scam", "legal"):
         zh, en = zh + extra[0], en + " " + extra[1]
     return Advice(zh, en)
-
-
-_NAMES: weakref.WeakKeyDictionary[Any, np.ndarray] = weakref.WeakKeyDictionary()
-
-
-def _feature_names(features: Any) -> np.ndarray:
-    # Computing ~10^5 names takes a moment: once per fitted FeatureUnion.
-    if features not in _NAMES:
-        _NAMES[features] = features.get_feature_names_out()
-    return _NAMES[features]
 
 
 def _spans(traced: Traced, kind: str, name: str) -> tuple[tuple[int, int], ...]:
@@ -145,36 +138,30 @@ def _spans(traced: Traced, kind: str, name: str) -> tuple[tuple[int, int], ...]:
 
 
 def explain(
-    model: Any, text: str, label: str, k: int = 5, traced: Traced | None = None
+    scorer: LinearScorer,
+    classes: tuple[str, ...],
+    proba: np.ndarray,
+    label: str,
+    traced: Traced,
+    k: int = 5,
 ) -> list[Contribution]:
     """The `k` strongest contributions for `label` and the `k` strongest against it.
 
     A contribution is a feature's value times the difference of its coefficients for
-    `label` and for the runner-up label (the linear model's log-odds between them).
+    `label` and for the runner-up class (the linear model's log-odds between them).
     """
-    traced = traced if traced is not None else trace_normalize(text)
-    features = model.pipeline_.named_steps["features"]
-    clf = model.pipeline_.named_steps["clf"]
-    x = features.transform([traced.text]).tocsr()
-    inner = [str(c) for c in clf.classes_]
-    coef = clf.coef_
-    if coef.shape[0] == 1:  # binary: one row of log-odds for classes_[1]
-        coef = np.vstack([-coef[0], coef[0]]) / 2
-    proba = model.predict_proba([text])[0]
-    four = [str(c) for c in model.classes_]
-    runner_up = next(c for c in (four[i] for i in np.argsort(-proba)) if c != label)
-    weights = coef[inner.index(label)] - coef[inner.index(runner_up)]
-    idx = x.indices
-    contrib = x.data * weights[idx]
-    names = _feature_names(features)
-    order = np.argsort(-contrib)
+    _, cols, values = scorer.features([traced.text])
+    runner_up = next(c for c in (classes[i] for i in np.argsort(-proba)) if c != label)
+    coef = scorer.coef
+    weights = coef[classes.index(label)] - coef[classes.index(runner_up)]
+    contrib = values * weights[cols]
+    order = np.argsort(-contrib, kind="stable")
     picked = [i for i in order[:k] if contrib[i] > 0] + [
         i for i in order[::-1][:k] if contrib[i] < 0
     ]
     out = []
     for i in picked:
-        kind, _, name = str(names[idx[i]]).partition("__")
-        kind = {"words": "word", "chars": "char", "flags": "flag"}[kind]
+        kind, name = scorer.feature_name(int(cols[i]))
         out.append(
             Contribution(name, kind, float(contrib[i]), _spans(traced, kind, name))
         )

@@ -9,19 +9,31 @@ original message, so an app can highlight it. A flag in a clause that warns
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-import functools
 import re
 from typing import Any
 
-import numpy as np
-import scipy.sparse as sp
+from ._normalize import Traced, trace_normalize
+from ._vocab import (
+    AMOUNT,
+    CARD_NO,
+    CARD_TAIL,
+    CASE_NO,
+    DATE,
+    NUMBER,
+    PHONE_HOTLINE,
+    PHONE_LANDLINE,
+    PHONE_MOBILE,
+    URL_FAKE,
+    URL_OFFICIAL,
+    URL_OTHER,
+    URL_SHORT,
+)
 
-from ._normalize import StatelessTextTransformer, Traced, trace_normalize
+__all__ = ["FLAGS", "Fact", "RedFlag", "find_facts", "find_flags", "flag_ids"]
 
-__all__ = ["FLAGS", "Fact", "RedFlag", "RedFlagFeatures", "find_facts", "find_flags"]
-
-_LINK = r"(?:URLOTHER|URLSHORT|URLFAKE)"
+_LINK = f"(?:{URL_OTHER}|{URL_SHORT}|{URL_FAKE})"
 _PAY = r"(?:转账|转入|转到|转至|转给|汇入|汇到|汇至|汇款|打款|打到|打入|存入|存到|还到|还入|付到|付款到|支付到|缴至|缴入)"
 _CHANNEL = r"(?:微信|QQ|LINE|WhatsApp|Telegram|TG|飞机号?)"
 _FEE_WORDS = "公证费|核验费|保护费|作业费|工本费|认证费|激活费|解冻费|撤诉费|撤案费|保证金|验资|刷流水|流水验证|会员费|审核费|加急费"
@@ -45,8 +57,8 @@ _RULES: dict[str, tuple[str, str, list[str]]] = {
             r"支付宝\s?(?:账号|账户)?\s?[:：]",
             r"(?:FPS|转数快).{0,12}?(?:识别码|专员|ID)",
             r"(?:转|还|打|付)给我",
-            _PAY + r".{0,20}?CARDNO",
-            r"CARDNO.{0,12}(?:户名|收款|转账|汇款)",
+            _PAY + r".{0,20}?" + CARD_NO,
+            CARD_NO + r".{0,12}(?:户名|收款|转账|汇款)",
             r"收款码|收款二维码|扫码(?:还款|付款|转账)",
             r"债权.{0,10}(?:转让|转给|卖给|收购).{0,30}(?:还给?我|付给我|转给我|打给我|向我|我们公司|本公司)",
             r"(?:还|打|转|付)(?:到|给)?(?:我们|我)(?:公司|这边|这里)",
@@ -62,9 +74,9 @@ _RULES: dict[str, tuple[str, str, list[str]]] = {
             + _NOT_OFFICIAL,
             _CHANNEL + r"\s?(?:号|ID|id)?\s?[:：]",
             r"个人微信|私人微信|私聊|私信",
-            r"(?:联系|致电|回电|拨打|打|加|添加|咨询|找|联络).{0,12}?PHONEMOBILE",
-            r"PHONEMOBILE.{0,6}(?:联系|回电|微信同号|同微)",
-            r"(?:电话|手机|热线|详询|垂询|专线|号码|致电)\s?[:：]?\s?PHONEMOBILE",
+            r"(?:联系|致电|回电|拨打|打|加|添加|咨询|找|联络).{0,12}?" + PHONE_MOBILE,
+            PHONE_MOBILE + r".{0,6}(?:联系|回电|微信同号|同微)",
+            r"(?:电话|手机|热线|详询|垂询|专线|号码|致电)\s?[:：]?\s?" + PHONE_MOBILE,
         ],
     ),
     "unofficial_link": (
@@ -108,7 +120,7 @@ _RULES: dict[str, tuple[str, str, list[str]]] = {
             r"解冻.{0,12}?(?:费|缴|交|付|汇|转|保证金)|(?:缴|交|付|汇|转).{0,12}?解冻",
             r"撤诉|撤案|(?:撤销|撤回).{0,4}?(?:诉讼|起诉|案件|支付令)|外访.{0,6}?撤",
             r"(?:缴纳|支付|交|付|转|汇|缴|需|仅需).{0,12}?" + _FEE,
-            _FEE_STRICT + r".{0,12}?(?:缴纳|支付|转|汇|缴|AMOUNT)",
+            _FEE_STRICT + r".{0,12}?(?:缴纳|支付|转|汇|缴|" + AMOUNT + ")",
         ],
     ),
     "authority_impersonation": (
@@ -139,8 +151,13 @@ _RULES: dict[str, tuple[str, str, list[str]]] = {
         "以几小时内、仅限今日等期限施压",
         "pressure with a deadline in hours or 'today only'",
         [
-            r"(?:NUM|[一二两三四五六七八九十半])\s?(?:个)?(?:小时|分钟|工作日)(?:内|之内|以内)(?!\s?有效)",
-            r"今[天日]\s?(?:DATE|NUM\s?点)?\s?(?:内|之内|前|之前)|今[天日](?:必须|务必|把|就|汇|转|还|打|处理|下午|晚上)|当[天日](?:内|必须)",
+            f"(?:{NUMBER}|[一二两三四五六七八九十半])"
+            + r"\s?(?:个)?(?:小时|分钟|工作日)(?:内|之内|以内)(?!\s?有效)",
+            r"今[天日]\s?(?:"
+            + DATE
+            + "|"
+            + NUMBER
+            + r"\s?点)?\s?(?:内|之内|前|之前)|今[天日](?:必须|务必|把|就|汇|转|还|打|处理|下午|晚上)|当[天日](?:内|必须)",
             r"仅限今[天日]|即日|今晚|今夜",
             r"逾时.{0,4}?(?:失效|不候|作废)|过时不候|倒计时|最后(?:期限|通牒|机会|通知)",
             r"(?:立即|马上|立刻|即刻).{0,12}?(?:否则|不然)",
@@ -151,22 +168,51 @@ _RULES: dict[str, tuple[str, str, list[str]]] = {
 #: The flag ids, in a fixed order (also the order of the classifier's flag features).
 FLAGS: tuple[str, ...] = tuple(_RULES)
 _COMPILED = {k: [re.compile(p) for p in v[2]] for k, v in _RULES.items()}
-_NEGATION = re.compile(
-    r"勿|不要|不会|切勿|谨防|绝不|从不|不得|严禁|警惕|防范|提防|谨慎|并非|无需|不需要|未授权|没有授权|"
-    r"不存在|均为诈骗|都是诈骗|冒充|诈骗"
-)
+_NEGATION_WORDS = (
+    "勿 不要 不会 切勿 谨防 绝不 从不 不得 严禁 警惕 防范 提防 谨慎 并非 无需 不需要 未授权 "
+    "没有授权 不存在 均为诈骗 都是诈骗 冒充 诈骗"
+).split()
 _CLAUSE_END = re.compile(r"[,.!?;。!?;]")
 
 
-def _negated(text: str, start: int) -> bool:
-    """True when the clause before `start` warns against the mechanism."""
-    clause_start = max(
-        (m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0
-    )
-    return bool(_NEGATION.search(text, clause_start, start))
+class _Negation:
+    """Answers "does the clause before this position warn against it?" for one text.
+
+    A flag match is negated when a negation word lies between the start of its
+    clause and the match. The words and clause ends are found once per text, so a
+    long clause with many matches costs linear time, not quadratic.
+    """
+
+    def __init__(self, text: str):
+        self.clause_ends = [m.end() for m in _CLAUSE_END.finditer(text)]
+        spans = sorted(
+            (i, i + len(word))
+            for word in _NEGATION_WORDS
+            for i in _find_all(text, word)
+        )
+        self.starts = [a for a, _ in spans]
+        # suffix minimum of the ends: the earliest end of a word starting at >= i
+        self.min_end = [0] * len(spans)
+        best = len(text) + 1
+        for k in range(len(spans) - 1, -1, -1):
+            best = min(best, spans[k][1])
+            self.min_end[k] = best
+
+    def __call__(self, start: int) -> bool:
+        k = bisect.bisect_right(self.clause_ends, start) - 1
+        clause_start = self.clause_ends[k] if k >= 0 else 0
+        i = bisect.bisect_left(self.starts, clause_start)
+        return i < len(self.starts) and self.min_end[i] <= start
 
 
-@functools.lru_cache(maxsize=65_536)
+def _find_all(text: str, word: str) -> list[int]:
+    found, i = [], text.find(word)
+    while i >= 0:
+        found.append(i)
+        i = text.find(word, i + 1)
+    return found
+
+
 def flag_ids(normalized: str) -> tuple[str, ...]:
     """The ids of the flags raised by a normalized text, in `FLAGS` order."""
     return tuple(flag_matches(normalized))
@@ -174,13 +220,14 @@ def flag_ids(normalized: str) -> tuple[str, ...]:
 
 def flag_matches(normalized: str) -> dict[str, list[tuple[int, int]]]:
     """Spans of the normalized text that raise each flag (flags without any are left out)."""
+    negated = _Negation(normalized)
     found: dict[str, list[tuple[int, int]]] = {}
     for flag, patterns in _COMPILED.items():
         spans = [
             m.span()
             for pattern in patterns
             for m in pattern.finditer(normalized)
-            if not _negated(normalized, m.start())
+            if not negated(m.start())
         ]
         if spans:
             found[flag] = sorted(set(spans))
@@ -244,26 +291,23 @@ def find_flags(text: str, traced: Traced | None = None) -> list[RedFlag]:
     return flags
 
 
-_FACT_TOKENS = re.compile(
-    r"URLOFFICIAL|URLSHORT|URLOTHER|URLFAKE|PHONEHOTLINE|PHONEMOBILE|PHONELAND|"
-    r"AMOUNT|DATE|CARDTAIL|CASENO"
-)
 _KIND = {
-    "URLOFFICIAL": ("url", "official"),
-    "URLSHORT": ("url", "short"),
-    "URLOTHER": ("url", "other"),
-    "URLFAKE": ("url", "look-alike"),
-    "PHONEHOTLINE": ("phone", "hotline"),
-    "PHONEMOBILE": ("phone", "mobile"),
-    "PHONELAND": ("phone", "landline"),
-    "AMOUNT": ("amount", None),
-    "DATE": ("date", None),
-    "CARDTAIL": ("card_tail", None),
-    "CASENO": ("case_number", None),
+    URL_OFFICIAL: ("url", "official"),
+    URL_SHORT: ("url", "short"),
+    URL_OTHER: ("url", "other"),
+    URL_FAKE: ("url", "look-alike"),
+    PHONE_HOTLINE: ("phone", "hotline"),
+    PHONE_MOBILE: ("phone", "mobile"),
+    PHONE_LANDLINE: ("phone", "landline"),
+    AMOUNT: ("amount", None),
+    DATE: ("date", None),
+    CARD_TAIL: ("card_tail", None),
+    CASE_NO: ("case_number", None),
 }
+_FACT_TOKENS = re.compile("|".join(sorted(_KIND, key=len, reverse=True)))
 _SIGNATURE = re.compile(r"【([^】]{2,24})】")
 _DUE = re.compile(r"到期|还款日|截止|最后还款|缴款|前还|之前")
-_DAYS = re.compile(r"逾期(?:了|已)?(?:超过)?\s?(NUM)\s?(?:天|日)")
+_DAYS = re.compile(r"逾期(?:了|已)?(?:超过)?\s?(" + NUMBER + r")\s?(?:天|日)")
 
 
 def find_facts(text: str, traced: Traced | None = None) -> list[Fact]:
@@ -295,25 +339,3 @@ def find_facts(text: str, traced: Traced | None = None) -> list[Fact]:
         a, b = traced.span(*m.span(1))
         facts.append(Fact("days_overdue", text[a:b].strip(), (a, b)))
     return sorted(facts, key=lambda f: f.span)
-
-
-class RedFlagFeatures(StatelessTextTransformer):
-    """One column per flag in `FLAGS`: `weight` where the flag is raised, else 0.
-
-    The flags feed the classifier next to the TF-IDF features; stateless. The
-    weight sets their scale against TF-IDF values (which are well below 1): a large
-    weight lets the regularized model lean on them cheaply.
-    """
-
-    def __init__(self, *, weight: float = 1.0):
-        self.weight = weight
-
-    def transform(self, X: Any) -> sp.csr_matrix:
-        rows = [flag_ids(text) for text in X]
-        data = np.array(
-            [[self.weight * (f in r) for f in FLAGS] for r in rows], dtype=np.float32
-        )
-        return sp.csr_matrix(data.reshape(len(rows), len(FLAGS)))
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:  # noqa: ARG002
-        return np.asarray(FLAGS, dtype=object)

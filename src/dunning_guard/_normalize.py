@@ -10,42 +10,31 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from importlib import resources
 from typing import TypeVar
 
-import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from ._cache import byte_cache
+from ._script import to_simplified
+from ._vocab import (
+    AMOUNT,
+    CARD_NO,
+    CARD_TAIL,
+    CASE_NO,
+    DATE,
+    MAX_CHARS,
+    NUMBER,
+    PHONE_HOTLINE,
+    PHONE_LANDLINE,
+    PHONE_MOBILE,
+    URL_FAKE,
+    URL_OFFICIAL,
+    URL_OTHER,
+    URL_SHORT,
+)
 
-__all__ = [
-    "MAX_CHARS",
-    "TextNormalizer",
-    "normalize",
-    "to_simplified",
-    "to_traditional",
-]
-
-#: Messages are cut to this many characters before normalization, so a 1 MB
-#: string costs no more than a long letter.
-MAX_CHARS = 2000
-
-# Typed tokens that replace volatile values. Upper-case ASCII words stay one token
-# in jieba and never occur in real Chinese text.
-URL_OFFICIAL = "URLOFFICIAL"
-URL_SHORT = "URLSHORT"
-URL_OTHER = "URLOTHER"
-URL_FAKE = "URLFAKE"
-PHONE_HOTLINE = "PHONEHOTLINE"
-PHONE_MOBILE = "PHONEMOBILE"
-PHONE_LANDLINE = "PHONELAND"
-AMOUNT = "AMOUNT"
-DATE = "DATE"
-CARD_TAIL = "CARDTAIL"
-CARD_NO = "CARDNO"
-CASE_NO = "CASENO"
-NUMBER = "NUM"
+__all__ = ["Traced", "clean", "normalize", "trace_normalize"]
 
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
@@ -116,9 +105,11 @@ _PHONE = re.compile(
     r"|(?P<landline>0\d{2,3}[-\s]?\d{7,8}|\(0\d{1,3}\)\s?\d{4}[-\s]?\d{4}|\+?852[-\s]?[23]\d{3}[-\s]?\d{4})"
     r")(?![\d]|\s?(?:元|块|万|圓|港元|蚊))"
 )
+# A run of digits is only tried from its start (not after a digit, nor after a digit
+# and a comma): otherwise a long digit run costs quadratic time.
 _AMOUNT = re.compile(
     r"(?:(?:RMB|CNY|NT\$|HK\$|NTD|HKD|US\$|\$|¥|￥)\s?\d[\d,]*(?:\.\d+)?(?:\s?[万千])?"
-    r"|\d[\d,]*(?:\.\d+)?\s?(?:万元|千元|元|块|圓|港元|港幣|新台幣|台幣|蚊))"
+    r"|(?<!\d)(?<!\d,)\d[\d,]*(?:\.\d+)?\s?(?:万元|千元|元|块|圓|港元|港幣|新台幣|台幣|蚊))"
 )
 _DATE = re.compile(
     r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号號]?"
@@ -160,83 +151,6 @@ def url_kind(url: str) -> str:
 def phone_kind(match: re.Match[str]) -> str:
     """Return ``"hotline"``, ``"mobile"`` or ``"landline"`` for a `_PHONE` match."""
     return match.lastgroup or "landline"
-
-
-@functools.cache
-def _opencc(conversion: str):  # noqa: ANN202 - opencc has no types
-    import opencc  # imported lazily: it is only needed for Traditional text
-
-    return opencc.OpenCC(conversion)
-
-
-# OpenCC's converter keeps per-call state on the instance, so calls are serialized.
-_OPENCC_LOCK = threading.Lock()
-
-
-@functools.cache
-def _opencc_dictionary(name: str) -> dict[str, list[str]]:
-    """An OpenCC dictionary file as {source: candidates}."""
-    root = resources.files("opencc").joinpath(f"dictionary/{name}")
-    table = {}
-    for line in root.read_text(encoding="utf-8").splitlines():
-        key, _, value = line.partition("\t")
-        if key and value:
-            table[key] = value.split()
-    return table
-
-
-@functools.cache
-def _t2s() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
-    # OpenCC's own t2s dictionaries (TSPhrases, then TSCharacters), applied with
-    # str.translate instead of the package's pure-Python parse tree: the same
-    # conversion, an order of magnitude faster (tests compare both on the corpus).
-    phrases = {k: v[0] for k, v in _opencc_dictionary("TSPhrases.txt").items()}
-    characters = _opencc_dictionary("TSCharacters.txt")
-    chars = {k: v[0] for k, v in characters.items() if len(k) == 1}
-    longest_first = sorted(phrases, key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, longest_first)))
-    return str.maketrans(chars), phrases, pattern
-
-
-@functools.cache
-def _traditional_chars() -> frozenset[str]:
-    table = _opencc_dictionary("TSCharacters.txt")
-    return frozenset(k for k, candidates in table.items() if k not in candidates)
-
-
-def has_traditional(text: str) -> bool:
-    """Tell whether `text` holds any character that OpenCC would simplify."""
-    return not _traditional_chars().isdisjoint(text)
-
-
-def to_simplified(text: str) -> str:
-    """Convert Traditional Chinese to Simplified (OpenCC ``t2s``).
-
-    OpenCC maps 帳 to 帐, while mainland finance text writes 账 (账单, 账户), so
-    帐 is unified to 账: the same message gets the same words in both scripts.
-
-    Examples
-    --------
-    >>> to_simplified("您的帳單已逾期")
-    '您的账单已逾期'
-    """
-    if not has_traditional(text):
-        return text
-    table, phrases, pattern = _t2s()
-    text = pattern.sub(lambda m: phrases[m[0]], text)
-    return text.translate(table).replace("帐", "账")
-
-
-def to_traditional(text: str) -> str:
-    """Convert Simplified Chinese to Traditional (OpenCC ``s2t``).
-
-    Examples
-    --------
-    >>> to_traditional("您的账单已逾期")
-    '您的賬單已逾期'
-    """
-    with _OPENCC_LOCK:
-        return _opencc("s2t").convert(text)
 
 
 class Traced:
@@ -309,11 +223,11 @@ def _drop_symbols(text: str) -> str:
 
 def _simplify(text: Text) -> Text:
     if isinstance(text, str):
-        return to_simplified(text).replace("帐", "账")
-    converted = to_simplified(text.text).replace("帐", "账")
+        return to_simplified(text)
+    converted = to_simplified(text.text)
     if len(converted) == len(text.text):  # OpenCC maps almost always 1:1
         return Traced(converted, text.starts, text.ends)
-    return text.map_chars(lambda c: to_simplified(c).replace("帐", "账"))
+    return text.map_chars(to_simplified)
 
 
 def _fake_url(match: re.Match[str]) -> str:
@@ -397,7 +311,7 @@ def normalize(text: str) -> str:
 
 # Real message streams repeat templates; normalizing a string is deterministic, so
 # repeats are served from a bounded cache (exact results, only faster).
-_normalize_cached = functools.lru_cache(maxsize=65_536)(_normalize)
+_normalize_cached = byte_cache(64 * 1024 * 1024)(_normalize)
 
 
 def trace_normalize(text: str) -> Traced:
@@ -412,28 +326,3 @@ def trace_normalize(text: str) -> Traced:
     ((3, 6), '薇 信')
     """
     return _normalize(Traced.of(text[:MAX_CHARS]))
-
-
-class StatelessTextTransformer(TransformerMixin, BaseEstimator):
-    """Base for transformers of a 1-d sequence of strings that learn nothing."""
-
-    def fit(self, X: Iterable[str], y: object = None) -> StatelessTextTransformer:  # noqa: ARG002
-        self.n_features_in_ = 1
-        return self
-
-    def __sklearn_tags__(self):  # noqa: ANN204
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.requires_fit = False
-        return tags
-
-
-class TextNormalizer(StatelessTextTransformer):
-    """Map raw messages to their normalized form (see `normalize`).
-
-    Repeated messages are served from `normalize`'s cache.
-    """
-
-    def transform(self, X: Iterable[str]) -> np.ndarray:
-        return np.asarray([normalize(text) for text in X], dtype=object)

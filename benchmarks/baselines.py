@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 
@@ -17,26 +16,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from ._model import LABELS, as_texts
+from dunning_guard import LABELS
+from dunning_guard._scorer import as_texts
+from dunning_guard._segment import jieba_tokenizer
 
 __all__ = ["KeywordRules", "naive_pipeline"]
 
 
-@functools.cache
-def _plain_tokenizer():  # noqa: ANN202 - jieba has no types
-    import logging
-
-    import jieba
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
 def jieba_tokens(text: str) -> list[str]:
     """Plain jieba segmentation of raw text (the naive baseline's tokenizer)."""
-    return [w for w in _plain_tokenizer().lcut(text) if w.strip()]
+    return [w for w in jieba_tokenizer(userdict=False).lcut(text) if w.strip()]
 
 
 def naive_pipeline(C: float = 10.0) -> Pipeline:
@@ -96,7 +85,7 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         out = []
-        for text in as_texts(X):
+        for text in as_texts(X)[0]:
             label = next(
                 (name for name, rule in _RULES if rule.search(text)), "reminder"
             )

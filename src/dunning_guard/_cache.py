@@ -1,0 +1,76 @@
+"""Caches bounded by bytes, not entries: a cache of long texts stays small."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["byte_cache"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _size(obj: object) -> int:
+    if isinstance(obj, tuple):
+        return sys.getsizeof(obj) + sum(sys.getsizeof(x) for x in obj)
+    return sys.getsizeof(obj)
+
+
+def byte_cache(max_bytes: int) -> Callable[[F], F]:
+    """Memoize a one-argument function, evicting the least recently used results
+    once keys and values together hold more than `max_bytes` (as `sys.getsizeof`
+    counts them).
+
+    Examples
+    --------
+    >>> @byte_cache(10_000)
+    ... def shout(s):
+    ...     return s.upper()
+    >>> shout("abc"), shout.cache_info()["entries"]
+    ('ABC', 1)
+    """
+
+    def decorate(fn: F) -> F:
+        entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        lock = threading.Lock()
+        used = 0
+
+        @functools.wraps(fn)
+        def wrapper(key: Any) -> Any:
+            nonlocal used
+            with lock:
+                hit = entries.get(key)
+                if hit is not None:
+                    entries.move_to_end(key)
+                    return hit[0]
+            value = fn(key)
+            size = _size(key) + _size(value)
+            if size > max_bytes:
+                return value
+            with lock:
+                if key not in entries:
+                    entries[key] = (value, size)
+                    used += size
+                    while used > max_bytes:
+                        _, (_, dropped) = entries.popitem(last=False)
+                        used -= dropped
+            return value
+
+        def cache_info() -> dict[str, int]:
+            return {"entries": len(entries), "bytes": used, "max_bytes": max_bytes}
+
+        def cache_clear() -> None:
+            nonlocal used
+            with lock:
+                entries.clear()
+                used = 0
+
+        wrapper.cache_info = cache_info  # type: ignore[attr-defined]
+        wrapper.cache_clear = cache_clear  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

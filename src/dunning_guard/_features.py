@@ -1,0 +1,229 @@
+"""Features and scores as plain arrays: the one scoring path.
+
+A fitted model is a word vocabulary, a character vocabulary, their idf weights and a
+coefficient matrix. `LinearScorer` holds exactly that and computes, with NumPy only,
+what the fitted scikit-learn pipeline computes: TF-IDF over jieba word n-grams and
+character n-grams (each block L2-normalized), optional red-flag columns, then a
+softmax over the linear scores. Character n-grams are looked up as integer keys in
+sorted arrays, a whole batch at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._flags import FLAGS, flag_ids
+from ._segment import segment
+
+__all__ = ["LinearScorer", "Vocabulary"]
+
+# scikit-learn's character analyzer collapses runs of whitespace before n-grams.
+_WHITE_SPACES = re.compile(r"\s\s+")
+# Code points are below 0x110000, so up to three of them make one int64 key.
+_BASE = 0x110000
+_MAX_CHAR_N = 3
+
+
+def word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
+    """Word n-grams joined by a space, as scikit-learn's word analyzer makes them."""
+    low, high = ngram_range
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(tokens)) + 1):
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """The n-grams of one feature block, in column order, with their idf weights.
+
+    ``kind`` is ``"word"`` (jieba words joined by spaces) or ``"char"``.
+    """
+
+    kind: str
+    terms: tuple[str, ...]
+    idf: np.ndarray
+    ngram_range: tuple[int, int]
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("word", "char"):
+            raise ValueError(f"Expected kind 'word' or 'char', got {self.kind!r}.")
+        if len(self.terms) != len(self.idf):
+            raise ValueError(
+                f"Expected one idf weight per {self.kind} n-gram, got {len(self.idf)} "
+                f"for {len(self.terms)}."
+            )
+        low, high = self.ngram_range
+        if not 1 <= low <= high:
+            raise ValueError(f"Expected 1 <= min_n <= max_n, got {self.ngram_range}.")
+        if self.kind == "char" and high > _MAX_CHAR_N:
+            raise ValueError(
+                f"Expected character n-grams of at most {_MAX_CHAR_N}, got {high}."
+            )
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {t: j for j, t in enumerate(self.terms)}
+
+    @functools.cached_property
+    def _char_tables(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        lengths = np.fromiter(
+            map(len, self.terms), dtype=np.int64, count=len(self.terms)
+        )
+        points = np.frombuffer("".join(self.terms).encode("utf-32-le"), dtype=np.uint32)
+        starts = np.cumsum(lengths) - lengths
+        tables = {}
+        for n in range(self.ngram_range[0], self.ngram_range[1] + 1):
+            cols = np.flatnonzero(lengths == n)
+            keys = np.zeros(len(cols), dtype=np.int64)
+            for i in range(n):
+                keys = keys * _BASE + points[starts[cols] + i].astype(np.int64)
+            order = np.argsort(keys)
+            tables[n] = (keys[order], cols[order])
+        return tables
+
+    def counts(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every n-gram occurrence found in the vocabulary."""
+        if self.kind == "word":
+            return self._word_counts(docs)
+        return self._char_counts(docs)
+
+    def _word_counts(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        lookup = self.index.get
+        rows: list[int] = []
+        cols: list[int] = []
+        for r, doc in enumerate(docs):
+            for gram in word_ngrams(segment(doc), self.ngram_range):
+                j = lookup(gram)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+
+    def _char_counts(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        docs = [_WHITE_SPACES.sub(" ", d) for d in docs]
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        points = np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32)
+        points = points.astype(np.int64)
+        ends = np.repeat(np.cumsum(lengths), lengths)
+        row_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        rows, cols = [], []
+        for n, (keys, columns) in self._char_tables.items():
+            count = len(points) - n + 1
+            if count <= 0 or not len(keys):
+                continue
+            key = points[:count].copy()
+            for shift in range(1, n):
+                key = key * _BASE + points[shift : shift + count]
+            inside = np.arange(count) + n <= ends[:count]
+            key, row = key[inside], row_of[:count][inside]
+            at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+            hit = keys[at] == key
+            rows.append(row[hit])
+            cols.append(columns[at[hit]])
+        if not rows:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.concatenate(rows), np.concatenate(cols)
+
+    def tfidf(
+        self, docs: Sequence[str], sublinear_tf: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse TF-IDF rows (row, column, value), L2-normalized per row."""
+        rows, cols = self.counts(docs)
+        width = len(self.terms)
+        unique, tf = np.unique(rows * width + cols, return_counts=True)
+        rows, cols = unique // width, unique % width
+        values = tf.astype(np.float64)
+        if sublinear_tf:
+            values = np.log(values) + 1.0
+        values *= self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(docs)))
+        norms[norms == 0.0] = 1.0
+        return rows, cols, values / norms[rows]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LinearScorer:
+    """TF-IDF blocks (words, then characters, then red flags) and a softmax on top.
+
+    ``coef`` has one row per class and one column per feature, in block order;
+    ``flag_weight`` is the value of a raised red flag, or None without flag columns.
+    """
+
+    blocks: tuple[Vocabulary, ...]
+    coef: np.ndarray
+    intercept: np.ndarray
+    sublinear_tf: bool = True
+    flag_weight: float | None = None
+
+    def __post_init__(self) -> None:
+        width = self.n_features
+        if self.coef.ndim != 2 or self.coef.shape[1] != width:
+            raise ValueError(
+                f"Expected coefficients of shape (n_classes, {width}), got "
+                f"{self.coef.shape}."
+            )
+        if self.intercept.shape != (self.coef.shape[0],):
+            raise ValueError(
+                f"Expected {self.coef.shape[0]} intercepts, got {self.intercept.shape}."
+            )
+
+    @property
+    def n_features(self) -> int:
+        flags = len(FLAGS) if self.flag_weight is not None else 0
+        return sum(len(b.terms) for b in self.blocks) + flags
+
+    def feature_name(self, column: int) -> tuple[str, str]:
+        """The kind (``word``, ``char`` or ``flag``) and the n-gram of a column."""
+        for block in self.blocks:
+            if column < len(block.terms):
+                return block.kind, block.terms[column]
+            column -= len(block.terms)
+        return "flag", FLAGS[column]
+
+    def features(
+        self, docs: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All features of normalized `docs` as (row, column, value) triplets."""
+        parts, offset = [], 0
+        for block in self.blocks:
+            rows, cols, values = block.tfidf(docs, self.sublinear_tf)
+            parts.append((rows, cols + offset, values))
+            offset += len(block.terms)
+        if self.flag_weight is not None:
+            pairs = [
+                (r, offset + FLAGS.index(f))
+                for r, doc in enumerate(docs)
+                for f in flag_ids(doc)
+            ]
+            rows = np.asarray([p[0] for p in pairs], dtype=np.int64)
+            cols = np.asarray([p[1] for p in pairs], dtype=np.int64)
+            parts.append((rows, cols, np.full(len(pairs), float(self.flag_weight))))
+        if not parts:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0)
+        return tuple(np.concatenate(x) for x in zip(*parts))  # type: ignore[return-value]
+
+    def decision(self, docs: Sequence[str]) -> np.ndarray:
+        """Linear scores, shape (len(docs), n_classes)."""
+        rows, cols, values = self.features(docs)
+        scores = np.empty((len(docs), len(self.intercept)))
+        for k, (weights, bias) in enumerate(zip(self.coef, self.intercept)):
+            scores[:, k] = np.bincount(
+                rows, weights=values * weights[cols], minlength=len(docs)
+            )
+            scores[:, k] += bias
+        return scores
+
+    def proba(self, docs: Sequence[str]) -> np.ndarray:
+        """Class probabilities (softmax of `decision`), shape (len(docs), n_classes)."""
+        scores = self.decision(docs)
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return scores

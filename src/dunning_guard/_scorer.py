@@ -1,0 +1,292 @@
+"""`Model`: a fitted model as plain data, scoring messages without scikit-learn.
+
+`load` returns one and `DunningClassifier.fit` makes one, so the bundled model, a
+retrained model and an estimator in a grid search all score through the same code:
+normalize, look the features up, one matrix product.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from typing import Any
+
+import numpy as np
+
+from ._explain import Contribution, explain
+from ._features import LinearScorer
+from ._flags import flag_ids
+from ._format import write_model_file
+from ._normalize import normalize, trace_normalize
+from ._results import Prediction, Predictions
+from ._sender import adjust_for_sender
+from ._vocab import UNRELATED
+
+__all__ = ["Model", "as_texts"]
+
+#: Distinct normalized texts are scored this many at a time, so memory stays flat.
+CHUNK = 2048
+#: Batches smaller than this are scored in one process whatever `n_jobs` says:
+#: starting workers and shipping the model costs more than it saves.
+PARALLEL_MIN_BATCH = 2000
+
+
+def _is_pandas(X: object, kind: str) -> bool:
+    return type(X).__module__.startswith("pandas") and type(X).__name__ == kind
+
+
+def as_texts(X: object) -> tuple[list[str], tuple[Any, ...] | None]:
+    """Check a batch of messages; return it as a list of str and its row labels.
+
+    The row labels are a pandas Series' index (None for other inputs). A
+    `TypeError` names the position, and the row label, of the first element that
+    is not a str.
+    """
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            f"Expected a list of messages, got a single {type(X).__name__}; "
+            "use classify(text) or predict([text])."
+        )
+    if _is_pandas(X, "DataFrame"):
+        raise TypeError(
+            "Expected a list or Series of messages, got a DataFrame; pass its text "
+            "column, e.g. df['text']."
+        )
+    if isinstance(X, Mapping) or not isinstance(X, Iterable):
+        raise TypeError(
+            f"Expected a list, tuple, array or Series of messages, got "
+            f"{type(X).__name__}."
+        )
+    labels = tuple(X.index) if _is_pandas(X, "Series") else None  # type: ignore[attr-defined]
+    texts = list(X)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            where = f"position {i}" + (
+                f" (index label {labels[i]!r})" if labels is not None else ""
+            )
+            hint = (
+                " Decode bytes first, e.g. b.decode('utf-8')."
+                if isinstance(text, bytes)
+                else " Fill or drop missing texts first."
+                if text is None or text != text
+                else ""
+            )
+            raise TypeError(
+                f"Expected every message to be a str, got {type(text).__name__} "
+                f"at {where}.{hint}"
+            )
+    return texts, labels
+
+
+def _effective_jobs(n_jobs: int | None) -> int:
+    cores = os.cpu_count() or 1
+    if n_jobs is None or n_jobs == 1:
+        return 1
+    if n_jobs < 0:
+        return max(1, cores + 1 + n_jobs)
+    return min(n_jobs, cores)
+
+
+class Model:
+    """A fitted dunning_guard model: classes, TF-IDF tables and coefficients.
+
+    It labels messages (`classify`, `classify_many`, `predict`, `predict_proba`,
+    `predict_relevance`) without importing scikit-learn or pandas, and `save`
+    writes it as data only (JSON and NumPy arrays). When ``unrelated`` is one of
+    `classes_`, a message is ``unrelated`` when its relevance (``1 -
+    P(unrelated)``) is below `relevance_threshold`, else it gets the most probable
+    debt label; without it, the most probable class wins and relevance is 1.
+
+    Examples
+    --------
+    >>> import dunning_guard as dg
+    >>> model = dg.load()
+    >>> model.classify("【顺丰速运】您的快件已到达驿站，取件码8-2-1031。").label
+    'unrelated'
+    """
+
+    def __init__(
+        self,
+        scorer: LinearScorer,
+        classes: Iterable[str],
+        *,
+        relevance_threshold: float = 0.5,
+        metadata: Mapping[str, Any] | None = None,
+        n_jobs: int | None = None,
+    ):
+        self.scorer = scorer
+        self.classes = tuple(str(c) for c in classes)
+        if len(self.classes) != scorer.coef.shape[0] or len(self.classes) < 2:
+            raise ValueError(
+                f"Expected one coefficient row per class (at least 2), got "
+                f"{scorer.coef.shape[0]} rows for classes {list(self.classes)}."
+            )
+        if not 0.0 <= float(relevance_threshold) <= 1.0:
+            raise ValueError(
+                f"Expected relevance_threshold in [0, 1], got {relevance_threshold}."
+            )
+        self.relevance_threshold = float(relevance_threshold)
+        self.metadata = dict(metadata or {})
+        self.n_jobs = n_jobs
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """The classes, in label-guide order (``unrelated`` last when present)."""
+        return np.asarray(self.classes, dtype=object)
+
+    def __repr__(self) -> str:
+        n = self.scorer.n_features
+        return f"Model(classes={list(self.classes)}, n_features={n})"
+
+    # -- scoring -----------------------------------------------------------------
+
+    def _chunk_proba(self, normalized: list[str]) -> np.ndarray:
+        index: dict[str, int] = {}
+        inverse = np.fromiter(
+            (index.setdefault(t, len(index)) for t in normalized),
+            dtype=np.int64,
+            count=len(normalized),
+        )
+        unique = list(index)
+        parts = [
+            self.scorer.proba(unique[i : i + CHUNK])
+            for i in range(0, len(unique), CHUNK)
+        ]
+        proba = np.vstack(parts) if parts else np.empty((0, len(self.classes)))
+        return proba[inverse]
+
+    def _normalized_proba(self, normalized: list[str]) -> np.ndarray:
+        jobs = _effective_jobs(self.n_jobs)
+        if jobs == 1 or len(normalized) < PARALLEL_MIN_BATCH:
+            proba = self._chunk_proba(normalized)
+        else:
+            # jieba is pure Python and holds the GIL: only processes give a speed-up.
+            from joblib import Parallel, delayed
+
+            bounds = np.linspace(0, len(normalized), jobs + 1).astype(int)
+            parts = Parallel(n_jobs=jobs)(
+                delayed(self._chunk_proba)(normalized[a:b])
+                for a, b in zip(bounds[:-1], bounds[1:])
+            )
+            proba = np.vstack(parts)
+        if UNRELATED in self.classes:
+            # Nothing to read is not a debt message: no words, no evidence.
+            empty = np.fromiter((not t for t in normalized), dtype=bool)
+            proba[empty] = 0.0
+            proba[empty, self.classes.index(UNRELATED)] = 1.0
+        return proba
+
+    def _relevance(self, proba: np.ndarray) -> np.ndarray:
+        if UNRELATED not in self.classes:
+            return np.ones(len(proba))
+        return 1.0 - proba[:, self.classes.index(UNRELATED)]
+
+    def _decide(self, proba: np.ndarray, relevance: np.ndarray) -> np.ndarray:
+        classes = self.classes_
+        if UNRELATED not in self.classes:
+            return classes[proba.argmax(axis=1)] if len(proba) else classes[:0]
+        debt = [i for i, c in enumerate(self.classes) if c != UNRELATED]
+        labels = classes[np.asarray(debt)[proba[:, debt].argmax(axis=1)]]
+        labels[relevance < self.relevance_threshold] = UNRELATED
+        return labels
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Probabilities, shape (n, n_classes), columns in `classes_`."""
+        texts, _ = as_texts(X)
+        return self._normalized_proba([normalize(t) for t in texts])
+
+    def predict_relevance(self, X: Iterable[str]) -> np.ndarray:
+        """Relevance of each message: the probability it is about a debt or a scam."""
+        return self._relevance(self.predict_proba(X))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """The label of each message (see the class docstring for the rule)."""
+        proba = self.predict_proba(X)
+        return self._decide(proba, self._relevance(proba))
+
+    def score(self, X: Iterable[str], y: Iterable[str]) -> float:
+        """Accuracy of `predict` against labels `y`."""
+        truth = np.asarray(list(y), dtype=object)
+        return float((self.predict(X) == truth).mean())
+
+    def classify_many(
+        self,
+        texts: Iterable[str],
+        *,
+        relevant_only: bool = False,
+        senders: Iterable[object] | None = None,
+    ) -> Predictions:
+        """Classify a batch; the result converts to a DataFrame with `to_frame()`.
+
+        A pandas Series keeps its index in the DataFrame. With `relevant_only`,
+        messages labeled ``unrelated`` are left out (the index says which stayed).
+        `senders` (one per message, None where unknown) is used as in `classify`.
+        """
+        items, labels = as_texts(texts)
+        senders = [None] * len(items) if senders is None else list(senders)
+        if len(senders) != len(items):
+            raise ValueError(
+                f"Expected one sender per message, got {len(senders)} for {len(items)}."
+            )
+        normalized = [normalize(t) for t in items]
+        proba = self._normalized_proba(normalized)
+        for i, sender in enumerate(senders):
+            if sender is not None:
+                proba[i] = adjust_for_sender(proba[i], self.classes, sender)
+        relevance = self._relevance(proba)
+        decided = self._decide(proba, relevance)
+        predictions = [
+            Prediction(
+                text=text,
+                label=str(label),
+                scores=dict(zip(self.classes, map(float, row))),
+                relevance=float(rel),
+                flag_ids=flag_ids(norm),
+                sender=sender if isinstance(sender, str) else None,
+            )
+            for text, norm, row, rel, label, sender in zip(
+                items, normalized, proba, relevance, decided, senders
+            )
+        ]
+        rows = labels if labels is not None else tuple(range(len(items)))
+        if relevant_only:
+            keep = [k for k, p in enumerate(predictions) if p.relevant]
+            predictions = [predictions[k] for k in keep]
+            rows = tuple(rows[k] for k in keep)
+        return Predictions(predictions, rows, self.classes)
+
+    def classify(self, text: str, sender: object = None) -> Prediction:
+        """Classify one message; `sender` is the number or short code it came from.
+
+        A personal mobile sender makes a scam more likely and an official short
+        code (95xxx, 106xx gateways, 400/800) less likely (see `SENDER_SCAM_ODDS`);
+        a missing sender (None, NaN, "NULL", "unknown") changes nothing. Empty or
+        whitespace-only text is ``unrelated`` (for a model that knows the class);
+        text longer than `MAX_CHARS` is scored on its first `MAX_CHARS` characters.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"Expected a message as str, got {type(text).__name__}.")
+        return self.classify_many([text], senders=[sender])[0]
+
+    def explain(self, text: str, k: int = 5) -> list[Contribution]:
+        """The `k` features that pushed most for the predicted label, and the `k`
+        most against it (towards the runner-up), with their spans in `text`.
+
+        Examples
+        --------
+        >>> import dunning_guard as dg
+        >>> top = dg.load().explain("请加微信 kf8899 处理逾期", k=1)[0]
+        >>> top.weight > 0
+        True
+        """
+        prediction = self.classify(text)
+        traced = trace_normalize(text)
+        proba = np.asarray([prediction.scores[c] for c in self.classes])
+        return explain(self.scorer, self.classes, proba, prediction.label, traced, k)
+
+    def save(self, path: str | PathLike[str]) -> None:
+        """Write the model to `path` as data only (see `load`); atomic."""
+        write_model_file(
+            path, self.scorer, self.classes, self.relevance_threshold, self.metadata
+        )

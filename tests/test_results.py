@@ -1,0 +1,45 @@
+"""Predictions behave like values: frozen, picklable, comparable, no model inside."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+
+import pandas as pd
+
+
+def test_a_prediction_pickles_copies_and_converts(bundled):
+    p = bundled.classify("请加微信 kf8899 处理逾期", sender="13800138000")
+    assert pickle.loads(pickle.dumps(p)) == p
+    assert copy.deepcopy(p) == p
+    d = dataclasses.asdict(p)
+    assert d["label"] == p.label and d["scores"] == p.scores
+    assert hash(p) == hash(copy.deepcopy(p))
+    assert not any(f.name == "model" for f in dataclasses.fields(p))
+    assert len(pickle.dumps(p)) < 2_000
+
+
+def test_details_are_computed_from_the_text(bundled):
+    text = "【中国银行】请于2小时内将欠款转入李明的个人账户，详询 13800138000"
+    p = bundled.classify(text)
+    flags = {f.id: [text[a:b] for a, b in f.spans] for f in p.red_flags}
+    assert flags["personal_account"] == ["个人账户"]
+    assert ("lender", "中国银行") in {(f.kind, f.value) for f in p.facts}
+    assert p.to_dict()["advice"] == p.advice.to_dict()
+
+
+def test_unrelated_messages_get_advice_saying_so(bundled):
+    p = bundled.classify("【美团】您的验证码为482913，5分钟内有效，请勿泄露给他人。")
+    assert p.label == "unrelated" and not p.relevant
+    assert p.advice.en.startswith("This message is not about a debt")
+
+
+def test_predictions_are_a_sequence_with_its_own_row_labels(bundled):
+    texts = pd.Series(["账单明天到期", "加薇信还款", "明天开会"], index=["a", "b", "c"])
+    batch = bundled.classify_many(texts)
+    assert len(batch) == 3 and batch[1].text == "加薇信还款"
+    assert batch.index(batch[2]) == 2  # list.index, not a shadowing attribute
+    assert batch.labels == ("a", "b", "c")
+    assert list(batch[1:].to_frame().index) == ["b", "c"]
+    assert pickle.loads(pickle.dumps(batch)) == batch
