@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import platform
 import sys
@@ -179,6 +180,17 @@ def flag_quality(base: pd.DataFrame) -> dict:
     return out
 
 
+def text_fingerprints(texts: list[str]) -> dict[str, str]:
+    """SHA-256 of the normalized texts and of their tokens: a test recomputes them,
+    so a change to normalization or segmentation cannot go unnoticed by the model."""
+    from dunning_guard.text import normalize, segment
+
+    normalized = [normalize(t) for t in texts]
+    tokens = [" ".join(segment(t)) for t in normalized]
+    digest = lambda lines: hashlib.sha256("\n".join(lines).encode()).hexdigest()  # noqa: E731
+    return {"normalized_sha256": digest(normalized), "tokens_sha256": digest(tokens)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip the grid search")
@@ -301,6 +313,7 @@ def main() -> None:
         "model_bytes": MODEL.stat().st_size,
         "n_features": model.model_.scorer.n_features,
         "build_seconds": round(time.time() - t_start),
+        "fingerprints": text_fingerprints(data["text"].tolist()),
         "metrics": {
             "grouped": grouped,
             "by_source": transfer,

@@ -105,3 +105,13 @@ def test_wheel_installs_and_classifies_from_any_directory(tmp_path):
     )
     label, rows = out.stdout.split()
     assert label == "reminder" and int(rows) == len(dg.corpus())
+
+
+def test_normalization_and_segmentation_are_what_the_model_was_trained_with():
+    from build import text_fingerprints
+
+    recorded = json.loads(METRICS.read_text())["fingerprints"]
+    current = text_fingerprints(dg.corpus(augmented=True)["text"].tolist())
+    assert current == recorded, (
+        "normalization or segmentation changed: run `make model`"
+    )

@@ -84,6 +84,10 @@ _CONTACT_WORDS = [
     (re.compile(r"(?<![A-Za-z])[Ww]hats\s?[Aa]pp(?![A-Za-z])|瓦次普"), "WhatsApp"),
 ]
 
+# The characters a contact-word match can start with: text without any of them
+# skips the five patterns, with the same result.
+_CONTACT_ANY = re.compile("[薇威徽微溦vVwW加+扣企秋qQ赖Ll瓦]")
+
 _URL = re.compile(
     r"(?:(?:https?|hxxps?)://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u3400-\u9fff<>\"'，。,]+"
     r"|(?<![@A-Za-z0-9.])(?:[A-Za-z0-9-]+\.)+(?:com|cn|net|org|top|vip|xyz|cc|tw|hk|io|me|ly|"
@@ -117,6 +121,7 @@ _DATE = re.compile(
     r"|\d{1,2}[:：]\d{2}(?::\d{2})?"
 )
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT = re.compile(r"\d")
 _SPACES = re.compile(r"[ \t\r\n\u3000]+")
 
 
@@ -214,9 +219,18 @@ def _map(text: Text, fn: Callable[[str], str]) -> Text:
     return fn(text) if isinstance(text, str) else text.map_chars(fn)
 
 
+@functools.cache
+def _plain_chars() -> re.Pattern[str]:
+    """Text made only of these has no symbol to drop: ASCII but ^ and `, the CJK
+    ideographs and CJK punctuation, minus the symbols among them."""
+    ranges = [*range(0x80), *range(0x3000, 0x3040), *range(0x4E00, 0xA000)]
+    keep = [chr(c) for c in ranges if unicodedata.category(chr(c)) not in _SYMBOLS]
+    return re.compile("[" + "".join(map(re.escape, keep)) + "]*")
+
+
 def _drop_symbols(text: str) -> str:
     # Emoji and pictographs carry no meaning here but split words (V❤信).
-    if text.isascii():
+    if text.isascii() or _plain_chars().fullmatch(text):
         return text
     return "".join(c for c in text if unicodedata.category(c) not in _SYMBOLS)
 
@@ -256,8 +270,9 @@ def _clean(text: Text) -> Text:
     text = _sub(text, _SPLIT_HAN, "")
     text = _sub(text, _SPLIT_LATIN, "")
     text = _sub(text, _SPACED_DIGITS, lambda m: re.sub(r"\D", "", m[0]))
-    for pattern, word in _CONTACT_WORDS:
-        text = _sub(text, pattern, word)
+    if _CONTACT_ANY.search(text if isinstance(text, str) else text.text):
+        for pattern, word in _CONTACT_WORDS:
+            text = _sub(text, pattern, word)
     return _sub(_sub(text, _SPACES, " "), _EDGES, "")
 
 
@@ -287,14 +302,19 @@ def _phone_token(match: re.Match[str]) -> str:
 
 def _normalize(text: Text) -> Text:
     text = _clean(text)
-    text = _sub(text, _URL, lambda m: f" {_url_token(m)} ")
-    text = _sub(text, _CASE_NO, f" {CASE_NO} ")
-    text = _sub(text, _CARD_TAIL, lambda m: f"{m[1]} {CARD_TAIL} ")
-    text = _sub(text, _CARD_NO, f" {CARD_NO} ")
-    text = _sub(text, _PHONE, lambda m: f" {_phone_token(m)} ")
-    text = _sub(text, _AMOUNT, f" {AMOUNT} ")
-    text = _sub(text, _DATE, f" {DATE} ")
-    text = _sub(text, _DIGITS, f" {NUMBER} ")
+    plain = text if isinstance(text, str) else text.text
+    # Each value pattern needs a dot or a digit (a case number "案号"): text without
+    # them skips the patterns, with the same result.
+    if "." in plain or "://" in plain:
+        text = _sub(text, _URL, lambda m: f" {_url_token(m)} ")
+    if "案号" in plain or _DIGIT.search(plain):
+        text = _sub(text, _CASE_NO, f" {CASE_NO} ")
+        text = _sub(text, _CARD_TAIL, lambda m: f"{m[1]} {CARD_TAIL} ")
+        text = _sub(text, _CARD_NO, f" {CARD_NO} ")
+        text = _sub(text, _PHONE, lambda m: f" {_phone_token(m)} ")
+        text = _sub(text, _AMOUNT, f" {AMOUNT} ")
+        text = _sub(text, _DATE, f" {DATE} ")
+        text = _sub(text, _DIGITS, f" {NUMBER} ")
     return _sub(_sub(text, _SPACES, " "), _EDGES, "")
 
 
