@@ -126,7 +126,7 @@ def adaptation(
     the test set is the same for every n: second-writing groups never drawn.
     """
     first = data[data["source"] == "w1"]
-    second = data[data["source"] != "w1"]
+    second = data[data["source"] == "w2"]
     groups = second["group"].drop_duplicates().sample(frac=1.0, random_state=SEED)
     pool = groups.iloc[: max(sizes)]
     test = second[~second["group"].isin(pool)]

@@ -47,11 +47,15 @@ def _confusion(conf: dict) -> str:
     return "\n".join(lines)
 
 
+def _held_out(by_source: dict) -> list[str]:
+    return sorted(k.removeprefix("test_") for k in by_source if k.startswith("test_"))
+
+
 def headline(info: dict) -> str:
     """The README's headline table."""
     m = info["metrics"]
     g, s = m["grouped"], m["by_source"]
-    w1, w2 = s.get("test_w1", {}), s.get("test_w2", {})
+    held = _held_out(s)
     ext = m.get("external", {})
     before = m.get("external_before", {})
     naive = m["baselines"]["naive jieba + TF-IDF + LR"]
@@ -66,13 +70,17 @@ def headline(info: dict) -> str:
             f"{_pct(g['unrelated_as_scam'])}; {_f(g['unrelated_rejected'])}",
         ),
         (
-            "leave-one-writing-out macro-F1: train w2 → test w1; train w1 → test w2",
-            f"{_f(w1.get('macro_f1'))}; {_f(w2.get('macro_f1'))}",
+            "leave-one-writing-out macro-F1, each writing held out in turn: "
+            + "; ".join(held),
+            "; ".join(_f(s[f"test_{w}"]["macro_f1"]) for w in held),
         ),
         (
-            "naive baseline (jieba + TF-IDF + LR): grouped; w2 → w1; w1 → w2",
-            f"{_f(naive['grouped']['macro_f1'])}; {_f(naive['by_source_macro_f1'].get('w1'))}; "
-            f"{_f(naive['by_source_macro_f1'].get('w2'))}",
+            "naive baseline (jieba + TF-IDF + LR): grouped; held out "
+            + "; ".join(held),
+            "; ".join(
+                [_f(naive["grouped"]["macro_f1"])]
+                + [_f(naive["by_source_macro_f1"].get(w)) for w in held]
+            ),
         ),
         (
             "real lender templates (evaluation only): accuracy, five outcomes",
@@ -98,19 +106,17 @@ def card(info: dict) -> str:
         f"{_f(r.get('unrelated_rejected'))} | {_f(r.get('relevant_recall'))} |"
         for r in info["thresholds"]
     )
+    held = _held_out(s)
     transfer = []
-    for key, title in (
-        ("test_w1", "train on w2, test on w1"),
-        ("test_w2", "train on w1, test on w2"),
-    ):
-        if key in s:
-            t = s[key]
-            transfer.append(
-                f"### {title}: macro-F1 **{_f(t['macro_f1'])}**, accuracy {_f(t['accuracy'])}, "
-                f"scam recall {_f(t.get('scam_recall'))}, legitimate labeled scam "
-                f"{_pct(t.get('legit_as_scam'))}, unrelated labeled scam {_pct(t.get('unrelated_as_scam'))}\n\n"
-                + _per_label(t["per_label"])
-            )
+    for w in held:
+        t = s[f"test_{w}"]
+        others = " and ".join(x for x in held if x != w)
+        transfer.append(
+            f"### train on {others}, test on {w}: macro-F1 **{_f(t['macro_f1'])}**, "
+            f"accuracy {_f(t['accuracy'])}, scam recall {_f(t.get('scam_recall'))}, "
+            f"legitimate labeled scam {_pct(t.get('legit_as_scam'))}, unrelated labeled "
+            f"scam {_pct(t.get('unrelated_as_scam'))}\n\n" + _per_label(t["per_label"])
+        )
     adapt = "\n".join(
         f"| {r['n_base_messages']} | {r['train_rows']} | {r['test_rows']} | {_f(r['macro_f1'])} | "
         f"{_f(r.get('scam_recall'))} | {_pct(r.get('legit_as_scam'))} | {_pct(r.get('unrelated_as_scam'))} |"
@@ -118,9 +124,13 @@ def card(info: dict) -> str:
     )
     baselines = "\n".join(
         f"| {name} | {_f(b['grouped']['macro_f1'])} | {_f(b['grouped'].get('scam_recall'))} | "
-        f"{_f(b['by_source_macro_f1'].get('w1'))} | {_f(b['by_source_macro_f1'].get('w2'))} |"
+        + " | ".join(_f(b["by_source_macro_f1"].get(w)) for w in held)
+        + " |"
         for name, b in m["baselines"].items()
     )
+    ours = " | ".join(_f(s[f"test_{w}"]["macro_f1"]) for w in held)
+    held_head = " | ".join(f"held out {w}" for w in held)
+    held_rule = "---|" * len(held)
     rob = g.get("robustness", {})
     ext = m.get("external")
     if ext:
@@ -174,7 +184,7 @@ multinomial logistic regression.
 **{info["params"]["relevance_threshold"]}**, chosen on grouped CV (table below).
 
 ## Training data
-- data hash (SHA-256 of `datasets/{{messages,unrelated,templates}}.csv`): `{info["data_sha256"]}`
+- data hash (SHA-256 of `datasets/{{messages,unrelated,templates,formats}}.csv`): `{info["data_sha256"]}`
 - {info["base_messages"]} base messages written by this project ({by_source}), augmented
   (seed 0) to {info["rows"]} rows: each message's other script, a refilled copy and,
   for the four debt labels, an obfuscated copy.
@@ -210,10 +220,12 @@ obfuscated {_f(rob.get("macro_f1_obfuscated"))}; scam recall clean
 {_f(rob.get("scam_recall_clean"))} vs obfuscated {_f(rob.get("scam_recall_obfuscated"))}.
 
 ## Transfer: leave-one-writing-out cross-validation
-The corpus has two writings: **w1**, careful hand-written messages, and **w2**, written
-later by other writers in the terse register of system templates (see the datasheet).
-Training on one and testing on the other measures what grouped CV cannot see: how the
-model holds on text written differently.
+The corpus has three writings (see the datasheet): **w1**, careful hand-written
+messages; **w2**, written later by other writers in the terse register of SMS
+templates; **w3**, by other writers again, in the formats of service-account template
+messages, app pushes, call transcripts and letters. Training on the others and testing
+on the held-out one measures what grouped CV cannot see: how the model holds on text
+written differently.
 
 {chr(10).join(transfer)}
 
@@ -227,9 +239,9 @@ on a few hundred of its own messages will see.
 {adapt}
 
 ## Baselines (same splits)
-| model | grouped macro-F1 | grouped scam recall | train w2 → test w1 | train w1 → test w2 |
-|---|---|---|---|---|
-| dunning_guard | {_f(g["macro_f1"])} | {_f(g["scam_recall"])} | {_f(s.get("test_w1", {}).get("macro_f1"))} | {_f(s.get("test_w2", {}).get("macro_f1"))} |
+| model | grouped macro-F1 | grouped scam recall | {held_head} |
+|---|---|---|{held_rule}
+| dunning_guard | {_f(g["macro_f1"])} | {_f(g["scam_recall"])} | {ours} |
 {baselines}
 
 The keyword rules never answer `unrelated`, so their five-outcome macro-F1 is low by
@@ -247,7 +259,7 @@ construction.
 - Intended: screening messages a borrower receives, as one signal among others;
   research on collection fraud. Not a legal judgment: `legal` means the message
   escalates, not that the threat is lawful.
-- Both writings are written by this project; real traffic differs again. Treat the
+- All three writings are written by this project; real traffic differs again. Treat the
   corpus figures as an upper bound and measure on your own labeled messages
   (`dg.evaluate`), or retrain on top of the corpus (`dg.train(mine, base="bundled")`).
 - The red flags as classifier features (`red_flags=True`) were not re-measured on

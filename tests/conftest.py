@@ -30,8 +30,13 @@ def templates() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def corpus(messages, unrelated, templates) -> pd.DataFrame:
-    return pd.concat([messages, unrelated, templates], ignore_index=True)
+def formats() -> pd.DataFrame:
+    return pd.read_csv(DATASETS / "formats.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="session")
+def corpus(messages, unrelated, templates, formats) -> pd.DataFrame:
+    return pd.concat([messages, unrelated, templates, formats], ignore_index=True)
 
 
 @pytest.fixture(scope="session")

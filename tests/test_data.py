@@ -149,7 +149,7 @@ def test_a_huge_field_is_refused_not_read_into_memory(tmp_path):
 
 def test_corpus_returns_both_writings_with_their_sources():
     df = dg.corpus()
-    assert {"w1", "w2"} == set(df["source"])
+    assert {"w1", "w2", "w3"} == set(df["source"])
     assert df["id"].is_unique and (df["group"] == df["id"]).all()
     augmented = dg.corpus(augmented=True)
     assert len(augmented) > 3 * len(df)

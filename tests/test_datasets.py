@@ -76,7 +76,9 @@ def test_near_duplicates_finds_a_refilled_template():
     assert near_duplicates(texts, ["a", "a", "c"]) == []
 
 
-@pytest.mark.parametrize("name", ["messages.csv", "unrelated.csv", "templates.csv"])
+@pytest.mark.parametrize(
+    "name", ["messages.csv", "unrelated.csv", "templates.csv", "formats.csv"]
+)
 def test_corpus_files_have_the_schema(name):
     df = pd.read_csv(
         DATASETS / name, dtype=str, keep_default_na=False, encoding="utf-8"
@@ -89,12 +91,15 @@ def test_corpus_files_have_the_schema(name):
     assert set(" ".join(df["tags"]).split()) <= TAGS
 
 
-def test_labels_are_the_four_and_unrelated_apart(messages, unrelated, templates):
+def test_labels_are_the_four_and_unrelated_apart(
+    messages, unrelated, templates, formats
+):
     assert set(messages["label"]) == set(dg.LABELS)
     assert set(unrelated["label"]) == {"unrelated"}
-    assert set(templates["label"]) == {*dg.LABELS, "unrelated"}
-    ids = [set(df["id"]) for df in (messages, unrelated, templates)]
-    assert not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2])
+    for later in (templates, formats):
+        assert set(later["label"]) == {*dg.LABELS, "unrelated"}
+    ids = [df["id"] for df in (messages, unrelated, templates, formats)]
+    assert pd.concat(ids).is_unique
 
 
 def test_every_message_is_its_own_group(corpus):
@@ -102,14 +107,16 @@ def test_every_message_is_its_own_group(corpus):
     assert (corpus["group"] == corpus["id"]).all()
 
 
-def test_sources_say_which_writing_and_writer(messages, unrelated, templates):
+def test_sources_say_which_writing_and_writer(messages, unrelated, templates, formats):
     first = pd.concat([messages, unrelated])
     assert set(first["source"]) == {"w1"} and set(first["category"]) == {""}
-    assert set(templates["source"]) == {"w2"}
+    assert set(templates["source"]) == {"w2"} and set(formats["source"]) == {"w3"}
     assert set(templates["writer"]) == {f"w2-{c}" for c in "abcdefg"}
-    for label, categories in CATEGORIES.items():
-        used = set(templates.loc[templates["label"] == label, "category"])
-        assert used <= categories, (label, used - categories)
+    assert set(formats["writer"]) == {f"w3-{c}" for c in "abcdef"}
+    for later in (templates, formats):
+        for label, categories in CATEGORIES.items():
+            used = set(later.loc[later["label"] == label, "category"])
+            assert used <= categories, (label, used - categories)
 
 
 def test_tags_and_script_match_the_text(corpus):

@@ -24,7 +24,7 @@ __all__ = [
 #: A label needs at least this many messages to be learned.
 MIN_PER_LABEL = 3
 #: The corpus files, in the order the data hash reads them.
-CORPUS_FILES = ("messages.csv", "unrelated.csv", "templates.csv")
+CORPUS_FILES = ("messages.csv", "unrelated.csv", "templates.csv", "formats.csv")
 
 
 def _rows(mask: pd.Series, limit: int = 5) -> str:
