@@ -245,7 +245,26 @@ def main() -> None:
         results[name] = {
             "mean_chars": float(np.mean([len(t) for t in batch]))
         } | paired(fns, batch)
-        print(name, {k: round(v, 3) for k, v in results[name].items()}, flush=True)
+        print(name, _rounded(results[name]), flush=True)
+    # The segmentation engines, side by side: the model with rjieba and with jieba.
+    from dunning_guard import _segment
+
+    def with_engine(engine: str) -> Callable[[list[str]], object]:
+        def run(batch: list[str]) -> object:
+            _segment.ENGINE = engine
+            clear_caches()  # neither engine reuses the other's blocks or texts
+            return model.predict(batch)
+
+        return run
+
+    if ENGINE == "rjieba":
+        clear_caches()
+        results["engines"] = paired(
+            {"rjieba": with_engine("rjieba"), "jieba": with_engine("jieba")},
+            workloads["novel"],
+        )
+        _segment.ENGINE = "rjieba"
+        print("engines", _rounded(results["engines"]), flush=True)
     # n_jobs=2 against one process: wall time (the workers' CPU is not ours).
     clear_caches()
     parallel = dg.load()
@@ -287,6 +306,10 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
 
 
+def _rounded(d: dict) -> dict:
+    return {k: _rounded(v) if isinstance(v, dict) else round(v, 3) for k, v in d.items()}
+
+
 def print_table(r: dict) -> None:
     m = r["machine"]
     print(
@@ -297,7 +320,7 @@ def print_table(r: dict) -> None:
     print(
         f"rjieba vs jieba: {r['rjieba_blocks_differing']} of {r['rjieba_blocks_checked']:,} workload blocks differ"
     )
-    print(f"{'':34}{'novel':>10}{'distinct':>10}{'stream':>10}")
+    print(f"{'':34}{'novel':>14}{'distinct':>14}{'stream':>14}")
     rows = [
         ("mean length (chars)", "mean_chars", "{:.0f}"),
         ("model predict (msg/s, CPU)", ("model", "msgs_per_s_cpu"), "{:,.0f}"),
@@ -324,7 +347,12 @@ def print_table(r: dict) -> None:
                 cells.append(fmt.format(x[key[0]][key[1]]))
             else:
                 cells.append(fmt.format(x[key[0]], x[key[1]]))
-        print(f"{label:34}" + "".join(f"{c:>10}" for c in cells))
+        print(f"{label:34}" + "".join(f"{c:>14}" for c in cells))
+    if "engines" in r:
+        e = r["engines"]
+        print(
+            f"model with rjieba / with jieba (novel, CPU; wall): {e['rjieba_vs_jieba_cpu']:.2f}; {e['rjieba_vs_jieba_wall']:.2f}"
+        )
     nj = r["n_jobs2"]
     print(f"n_jobs=2 / one process (novel x2, wall): {nj['two_vs_one_wall']:.2f}")
     lat = r["classify_latency_ms"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import sys
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -28,9 +27,12 @@ def _size(obj: object) -> int:
 
 
 def byte_cache(max_bytes: int) -> Callable[[F], F]:
-    """Memoize a one-argument function, evicting the least recently used results
-    once keys and values together hold more than `max_bytes` (as `sys.getsizeof`
-    counts them).
+    """Memoize a one-argument function, evicting the oldest results once keys and
+    values together hold more than `max_bytes` (estimated, see `_size`).
+
+    A hit is one dictionary lookup (atomic under the GIL); misses are stored under a
+    lock. The oldest entry goes first, not the least recently used: keeping the
+    order of use would cost a reordering on every hit.
 
     Examples
     --------
@@ -42,18 +44,16 @@ def byte_cache(max_bytes: int) -> Callable[[F], F]:
     """
 
     def decorate(fn: F) -> F:
-        entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        entries: dict[Any, tuple[Any, int]] = {}
         lock = threading.Lock()
         used = 0
 
         @functools.wraps(fn)
         def wrapper(key: Any) -> Any:
             nonlocal used
-            with lock:
-                hit = entries.get(key)
-                if hit is not None:
-                    entries.move_to_end(key)
-                    return hit[0]
+            hit = entries.get(key)
+            if hit is not None:
+                return hit[0]
             value = fn(key)
             size = _size(key) + _size(value)
             if size > max_bytes:
@@ -63,8 +63,8 @@ def byte_cache(max_bytes: int) -> Callable[[F], F]:
                     entries[key] = (value, size)
                     used += size
                     while used > max_bytes:
-                        _, (_, dropped) = entries.popitem(last=False)
-                        used -= dropped
+                        oldest = next(iter(entries))
+                        used -= entries.pop(oldest)[1]
             return value
 
         def cache_info() -> dict[str, int]:

@@ -34,7 +34,7 @@ def word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     low, high = ngram_range
     grams = list(tokens) if low == 1 else []
     for n in range(max(low, 2), min(high, len(tokens)) + 1):
-        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        grams += map(" ".join, zip(*(tokens[k:] for k in range(n))))
     return grams
 
 
@@ -95,15 +95,18 @@ class Vocabulary:
 
     def _word_counts(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         lookup = self.index.get
-        rows: list[int] = []
+        counts: list[int] = []
         cols: list[int] = []
-        for r, doc in enumerate(docs):
-            for gram in word_ngrams(segment(doc), self.ngram_range):
-                j = lookup(gram)
-                if j is not None:
-                    rows.append(r)
-                    cols.append(j)
-        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        for doc in docs:
+            found = [
+                j
+                for j in map(lookup, word_ngrams(segment(doc), self.ngram_range))
+                if j is not None
+            ]
+            cols += found
+            counts.append(len(found))
+        rows = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+        return rows, np.asarray(cols, dtype=np.int64)
 
     def _char_counts(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         docs = [_WHITE_SPACES.sub(" ", d) for d in docs]

@@ -14,6 +14,7 @@ import dataclasses
 import re
 from typing import Any
 
+from ._cache import byte_cache
 from ._normalize import Traced, trace_normalize
 from ._vocab import (
     AMOUNT,
@@ -213,6 +214,7 @@ def _find_all(text: str, word: str) -> list[int]:
     return found
 
 
+@byte_cache(16 * 1024 * 1024)
 def flag_ids(normalized: str) -> tuple[str, ...]:
     """The ids of the flags raised by a normalized text, in `FLAGS` order."""
     return tuple(flag_matches(normalized))
