@@ -307,7 +307,9 @@ def main() -> None:
 
 
 def _rounded(d: dict) -> dict:
-    return {k: _rounded(v) if isinstance(v, dict) else round(v, 3) for k, v in d.items()}
+    return {
+        k: _rounded(v) if isinstance(v, dict) else round(v, 3) for k, v in d.items()
+    }
 
 
 def print_table(r: dict) -> None:

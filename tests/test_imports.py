@@ -94,3 +94,10 @@ def test_package_imports_point_down_the_pipeline():
         below = set(LAYERS[: LAYERS.index(path.stem)])
         wrong = _imports(path) - below - {""}
         assert not wrong, f"{path.name} imports {wrong}, which are not below it"
+
+
+def test_the_cli_starts_without_numpy():
+    loaded = _modules_after(
+        "import dunning_guard, dunning_guard.cli; dunning_guard.cli._parser()"
+    )
+    assert [m for m in loaded if m.split(".")[0] in (*HEAVY, "numpy")] == []

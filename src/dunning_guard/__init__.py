@@ -10,24 +10,41 @@ only for training, evaluation and DataFrames.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._api import classify
-from ._flags import FLAGS
-from ._persist import load
-from ._results import Prediction, Predictions
-from ._scorer import Model
-from ._sender import SENDER_SCAM_ODDS
 from ._version import __version__
-from ._vocab import LABELS, MAX_CHARS, UNRELATED
 
-# Names whose modules import scikit-learn or pandas: loaded on first use.
+if TYPE_CHECKING:
+    from ._api import classify, corpus, train
+    from ._augment import augment
+    from ._evaluate import cross_validate, evaluate
+    from ._flags import FLAGS
+    from ._model import DunningClassifier
+    from ._persist import load
+    from ._results import Prediction, Predictions
+    from ._scorer import Model
+    from ._sender import SENDER_SCAM_ODDS
+    from ._vocab import LABELS, MAX_CHARS, UNRELATED
+
+# Every name is imported on first use, so `import dunning_guard` (and the CLI's
+# --help) costs almost nothing; scikit-learn and pandas load only for training,
+# evaluation and DataFrames.
 _LAZY = {
+    "FLAGS": "._flags",
+    "LABELS": "._vocab",
+    "MAX_CHARS": "._vocab",
+    "SENDER_SCAM_ODDS": "._sender",
+    "UNRELATED": "._vocab",
     "DunningClassifier": "._model",
+    "Model": "._scorer",
+    "Prediction": "._results",
+    "Predictions": "._results",
     "augment": "._augment",
+    "classify": "._api",
     "corpus": "._api",
     "cross_validate": "._evaluate",
     "evaluate": "._evaluate",
+    "load": "._persist",
     "train": "._api",
 }
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Generator, Iterable
 from typing import Any, TypeVar
 
-__all__ = ["progress"]
+__all__ = ["Stages", "progress"]
 
 T = TypeVar("T")
 
@@ -35,3 +35,32 @@ def progress(
         yield from bar
     finally:
         bar.close()
+
+
+class Stages:
+    """A bar over the named stages of one long job (read, fit, save), on stderr.
+
+    Examples
+    --------
+    >>> with Stages(["read", "fit"], enable=False) as stage:
+    ...     stage("read"); stage("fit")
+    """
+
+    def __init__(self, names: list[str], *, desc: str = "", enable: bool = True):
+        self.bar: Any = None
+        if enable and getattr(sys.stderr, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=len(names), desc=desc, unit="stage", file=sys.stderr)
+
+    def __call__(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(name)
+            self.bar.update(1)
+
+    def __enter__(self) -> Stages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()

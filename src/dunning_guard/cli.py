@@ -163,16 +163,20 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     check_writable(args.output)  # before the work, not after it
     from ._api import train
+    from ._progress import Stages
 
-    model = train(
-        args.data,
-        text_col=args.text_column,
-        label_col=args.label_column,
-        encoding=args.encoding,
-        base=args.base,
-        weight=args.weight,
-    )
-    model.save(args.output)
+    with Stages(["fit", "save"], desc="train", enable=not args.quiet) as stage:
+        model = train(
+            args.data,
+            text_col=args.text_column,
+            label_col=args.label_column,
+            encoding=args.encoding,
+            base=args.base,
+            weight=args.weight,
+        )
+        stage("fitted")
+        model.save(args.output)
+        stage("saved")
     print(
         f"trained on {args.data}, classes {', '.join(map(str, model.classes_))}; "
         f"saved {args.output}"
