@@ -191,6 +191,20 @@ class Model:
         labels[relevance < self.relevance_threshold] = UNRELATED
         return labels
 
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        """Labels for rows of `predict_proba`: the rule `predict` applies.
+
+        Examples
+        --------
+        >>> import dunning_guard as dg
+        >>> model = dg.load()
+        >>> texts = ["账单明天到期", "明天开会"]
+        >>> list(model.decide(model.predict_proba(texts))) == list(model.predict(texts))
+        True
+        """
+        proba = np.asarray(proba, dtype=np.float64)
+        return self._decide(proba, self._relevance(proba))
+
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Probabilities, shape (n, n_classes), columns in `classes_`."""
         texts, _ = as_texts(X)
@@ -202,8 +216,7 @@ class Model:
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """The label of each message (see the class docstring for the rule)."""
-        proba = self.predict_proba(X)
-        return self._decide(proba, self._relevance(proba))
+        return self.decide(self.predict_proba(X))
 
     def score(self, X: Iterable[str], y: Iterable[str]) -> float:
         """Accuracy of `predict` against labels `y`."""
