@@ -9,7 +9,7 @@ from clauses of different corpus messages, so no two share a template) or
 ``stream`` (80% from 500 templates with refilled names, amounts and dates).
 
 One process: ``model.predict(texts)``, then ``model.classify_many(texts)``, each
-on a loaded model with a ready tokenizer and empty caches (bench.fresh_model).
+on a loaded model with a ready tokenizer and empty caches (bench.clear_caches).
 
 Spark local[2], each run in a new session whose start-up (JVM, SparkContext) is
 timed and reported but in no rate. The texts are cached in Spark and a pandas UDF
@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from bench import cold_start, corpus, distinct_workload, fresh_model, stream_workload
+from bench import clear_caches, corpus_texts, distinct_workload, stream_workload
 
 PREDICT_COLUMNS = ("label", "confidence", "scores")
 DEFAULT_COLUMNS = ("label", "confidence", "relevance", "scores")
@@ -180,10 +180,26 @@ def spark_run(
     }
 
 
+def cold_start() -> dict[str, float]:
+    """Import, load and first message in a fresh process, as a new Spark worker does."""
+    code = (
+        "import time; t0 = time.perf_counter(); import dunning_guard as dg; m = dg.load(); "
+        "t1 = time.perf_counter(); m.classify('【花呗】您本月账单将于明天到期'); "
+        "print(t1 - t0, time.perf_counter() - t0)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    load, first = map(float, out.stdout.split())
+    return {"import_and_load_s": load, "first_classify_s": first}
+
+
 def one_process(method: str, texts: list[str], warmup: list[str]) -> dict:
-    model = fresh_model()
+    import dunning_guard as dg
+
+    model = dg.load()
     getattr(model, method)(warmup)  # builds the tokenizer, as a warm worker has it
-    model = fresh_model()  # empty caches again
+    clear_caches()  # empty caches again
     outputs = []
     seconds, cpu = cpu_during(lambda: outputs.append(getattr(model, method)(texts)))
     out = outputs[0]
@@ -210,7 +226,7 @@ def main() -> None:
     import pyspark
 
     rng = random.Random(args.seed)
-    base = corpus()["text"].tolist()
+    base = corpus_texts()
     build = distinct_workload if args.workload == "distinct" else stream_workload
     texts = build(base, args.n, rng)
     warmup = [f"预热{i}：" + t for i, t in enumerate(distinct_workload(base, 256, rng))]
