@@ -37,7 +37,7 @@ test-slow: $(VENV)/installed
 test-all: test test-slow
 
 model: $(VENV)/installed
-	$(PY) models/build.py
+	$(PY) -m models.build
 
 bench: $(VENV)/installed
-	$(PY) benchmarks/bench.py --json benchmarks/results.json
+	$(PY) -m benchmarks.bench --json benchmarks/results.json

@@ -7,8 +7,11 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -17,15 +20,24 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from dunning_guard import LABELS
-from dunning_guard._scorer import as_texts
-from dunning_guard._segment import jieba_tokenizer
 
 __all__ = ["KeywordRules", "naive_pipeline"]
 
 
+@functools.cache
+def _plain_jieba() -> Any:
+    """jieba with its own dictionary only: the naive baseline knows no domain words."""
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
 def jieba_tokens(text: str) -> list[str]:
     """Plain jieba segmentation of raw text (the naive baseline's tokenizer)."""
-    return [w for w in jieba_tokenizer(userdict=False).lcut(text) if w.strip()]
+    return [w for w in _plain_jieba().lcut(text) if w.strip()]
 
 
 def naive_pipeline(C: float = 10.0) -> Pipeline:
@@ -79,13 +91,12 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
     """
 
     def fit(self, X: Iterable[str], y: Iterable[str]) -> KeywordRules:
-        as_texts(X)
         self.classes_ = np.asarray([c for c in LABELS if c in set(y)], dtype=object)
         return self
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         out = []
-        for text in as_texts(X)[0]:
+        for text in X:
             label = next(
                 (name for name, rule in _RULES if rule.search(text)), "reminder"
             )

@@ -1,9 +1,9 @@
 """Speed and footprint of dunning_guard, measured side by side in one run.
 
-    python benchmarks/bench.py                   # 20,000 messages per workload
-    python benchmarks/bench.py --n 4000          # a quicker look
-    python benchmarks/bench.py --million         # also peak memory over 1,000,000 messages
-    python benchmarks/bench.py --json out.json   # also write the figures as JSON
+    python -m benchmarks.bench                   # 20,000 messages per workload
+    python -m benchmarks.bench --n 4000          # a quicker look
+    python -m benchmarks.bench --million         # also peak memory over 1,000,000 messages
+    python -m benchmarks.bench --json out.json   # also write the figures as JSON
 
 Workloads, built from the corpus and scored once per text:
 - novel: corpus messages with a few random Han characters substituted in every
@@ -39,7 +39,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
 CLAUSE = re.compile(r"[^，。！？；,.!?;]+[，。！？；,.!?;]?")
 HAN = re.compile(r"[\u4e00-\u9fa5]")
 CHUNKS = 10
@@ -94,11 +93,11 @@ def stream_workload(texts: list[str], n: int, rng: random.Random) -> list[str]:
 
 def clear_caches() -> None:
     """Empty the model's caches, so each workload starts as a new process would."""
-    from dunning_guard._flags import flag_ids
+    from dunning_guard._flags import flag_matches
     from dunning_guard._normalize import _normalize_cached
     from dunning_guard._segment import _cut_block
 
-    for cache in (_cut_block, _normalize_cached, flag_ids):
+    for cache in (_cut_block, _normalize_cached, flag_matches):
         cache.cache_clear()
 
 
@@ -200,9 +199,9 @@ def main() -> None:
     args = parser.parse_args()
 
     import jieba
-    from baselines import naive_pipeline
 
     import dunning_guard as dg
+    from benchmarks.baselines import naive_pipeline
     from dunning_guard._persist import bundled_path
     from dunning_guard._segment import ENGINE
 

@@ -1,8 +1,8 @@
 """Spark local[2] against one process, on the same messages, in one run.
 
-    python benchmarks/spark_bench.py                      # 50,000 distinct messages
-    python benchmarks/spark_bench.py --workload stream    # templated traffic instead
-    python benchmarks/spark_bench.py --n 10000 --json out.json
+    python -m benchmarks.spark_bench                      # 50,000 distinct messages
+    python -m benchmarks.spark_bench --workload stream    # templated traffic instead
+    python -m benchmarks.spark_bench --n 10000 --json out.json
 
 The messages are built from datasets/ as in bench.py: ``distinct`` (each stitched
 from clauses of different corpus messages, so no two share a template) or

@@ -1,7 +1,9 @@
 """Train the bundled model on datasets/ and write its metrics and model card.
 
-    python models/build.py            # grid search, CV, transfer, final fit (~20 min, 2 cores)
-    python models/build.py --quick    # fixed parameters: CV, transfer and final fit
+    python -m models.build            # grid search, CV, transfer, final fit (~20 min, 2 cores)
+    python -m models.build --quick    # fixed parameters: CV, transfer and final fit
+
+Run from the repository's root. It uses the library's public API only.
 
 Every figure comes from out-of-fold predictions:
 - grouped, stratified 5-fold CV on the augmented corpus (a message and all its
@@ -19,8 +21,10 @@ headline table are written from it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import hashlib
+import importlib.metadata
 import json
 import platform
 import sys
@@ -32,19 +36,14 @@ import joblib
 import numpy as np
 import pandas as pd
 import sklearn
+from benchmarks.baselines import KeywordRules, naive_pipeline
 from joblib import Parallel, delayed
 
 import dunning_guard as dg
-from dunning_guard._data import CORPUS_FILES, data_hash
-from dunning_guard._evaluate import CrossValidation, decide, summary_figures
-from dunning_guard._format import package_version
+from dunning_guard.types import CrossValidation
+from models.card import write_card
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from baselines import KeywordRules, naive_pipeline  # noqa: E402
-from card import write_card  # noqa: E402
-
-DATA_FILES = [ROOT / "datasets" / name for name in CORPUS_FILES]
 MODEL = ROOT / "src" / "dunning_guard" / "models" / "dunning_guard.dg"
 METRICS = ROOT / "models" / "metrics.json"
 # Out-of-fold predictions, for the notebooks' curves (precision-recall, calibration).
@@ -66,16 +65,18 @@ THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.05), 2)
 ADAPT_SIZES = (0, 50, 200, 800)
 
 
-def figures(cv: CrossValidation, threshold: float | None = None) -> dict:
+def package_version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def figures(cv: CrossValidation) -> dict:
     """Headline figures from out-of-fold predictions (five outcomes)."""
-    report = cv.report(relevance_threshold=threshold)
+    report = cv.report()
     pred = cv.predictions
-    classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
-    labels = (
-        decide(pred[[f"p_{c}" for c in classes]].to_numpy(), classes, threshold)
-        if threshold is not None
-        else pred["predicted"].to_numpy(dtype=object)
-    )
+    labels = pred["predicted"].to_numpy(dtype=object)
     correct = labels == pred["label"].to_numpy(dtype=object)
     out = {
         "n": len(pred),
@@ -135,7 +136,6 @@ def adaptation(
         extra = second[second["group"].isin(pool.iloc[:n])]
         train = pd.concat([first, extra])
         model = dg.DunningClassifier(**params).fit(train["text"], train["label"])
-        pred = model.predict(test["text"])
         report = dg.evaluate(model, test)
         rows.append(
             {"n_base_messages": n, "train_rows": len(train), "test_rows": len(test)}
@@ -143,7 +143,7 @@ def adaptation(
                 "macro_f1": round(report.macro_f1, 4),
                 "accuracy": round(report.accuracy, 4),
             }
-            | {k: round(v, 4) for k, v in summary_figures(test["label"], pred).items()}
+            | {k: round(v, 4) for k, v in report.summary.items()}
         )
         print("adaptation", rows[-1], flush=True)
     return rows
@@ -155,7 +155,7 @@ def flag_quality(base: pd.DataFrame) -> dict:
     The rules were refined looking at errors on the even rows only ("dev"); the odd
     rows ("test") were not looked at.
     """
-    from dunning_guard._flags import FLAGS, find_flags
+    from dunning_guard.text import find_flags
 
     gold = pd.read_csv(
         ROOT / "datasets" / "flags.csv", dtype=str, keep_default_na=False
@@ -168,7 +168,7 @@ def flag_quality(base: pd.DataFrame) -> dict:
         ("dev", range(0, len(gold), 2)),
         ("test", range(1, len(gold), 2)),
     ):
-        for flag in FLAGS:
+        for flag in dg.FLAGS:
             tp = sum(flag in found[i] and flag in truth[i] for i in rows)
             fp = sum(flag in found[i] and flag not in truth[i] for i in rows)
             fn = sum(flag not in found[i] and flag in truth[i] for i in rows)
@@ -178,6 +178,19 @@ def flag_quality(base: pd.DataFrame) -> dict:
                 "recall": round(tp / (tp + fn), 4) if tp + fn else None,
             }
     return out
+
+
+def prediction_fingerprint(model: dg.Model, texts: list[str]) -> dict:
+    """Labels (SHA-256) and eight fixed random projections of the probabilities of
+    `model` on `texts`: a test recomputes them, so no change to the code can move
+    a prediction unnoticed (a retrained model records new ones)."""
+    proba = model.predict_proba(texts)
+    labels = "\n".join(map(str, model.decide(proba)))
+    weights = np.random.default_rng(0).standard_normal((proba.size, 8))
+    return {
+        "labels_sha256": hashlib.sha256(labels.encode()).hexdigest(),
+        "projections": (proba.reshape(-1) @ weights).tolist(),
+    }
 
 
 def text_fingerprints(texts: list[str]) -> dict[str, str]:
@@ -202,6 +215,7 @@ def main() -> None:
     args = parser.parse_args()
     t_start = time.time()
     base = dg.corpus()
+    data_sha = base.attrs["sha256"]  # of the corpus files, as dg.corpus() read them
     data = dg.corpus(augmented=True)
     if args.sample:
         base = base.groupby(["source", "label"]).sample(
@@ -225,7 +239,8 @@ def main() -> None:
     params = dict(candidates[k]) | {"relevance_threshold": threshold}
     print("chosen", params, flush=True)
 
-    grouped = figures(cv, threshold)
+    cv = cv.with_threshold(threshold)  # the grid's folds used the default threshold
+    grouped = figures(cv)
     grouped["robustness"] = cv.robustness()
     grouped["folds"] = cv.folds.round(4).reset_index().to_dict(orient="records")
     by_source_cv = _cv(data, dg.DunningClassifier(**params), by="source")
@@ -234,7 +249,9 @@ def main() -> None:
     }
     for held_out in sorted(data["source"].unique()):
         rows = by_source_cv.predictions["source"] == held_out
-        part = CrossValidation(by_source_cv.folds, by_source_cv.predictions[rows])
+        part = dataclasses.replace(
+            by_source_cv, predictions=by_source_cv.predictions[rows]
+        )
         transfer[f"test_{held_out}"] = figures(part)
     print(
         "transfer", {k: v.get("macro_f1") for k, v in transfer.items() if k != "folds"}
@@ -261,7 +278,6 @@ def main() -> None:
 
     curve = adaptation(data, params, sizes=(0, 10, 40) if args.sample else ADAPT_SIZES)
     model = dg.DunningClassifier(**params).fit(data["text"], data["label"])
-    data_sha = data_hash(DATA_FILES)
     versions = {
         "python": platform.python_version(),
         "dunning_guard": dg.__version__,
@@ -279,12 +295,8 @@ def main() -> None:
         print("sample build: nothing written")
         return
     model.save(MODEL)
-    grouped_oof = cv.predictions.copy()
+    grouped_oof = cv.predictions
     p_cols = [c for c in grouped_oof.columns if c.startswith("p_")]
-    # The grid's folds used the default threshold: decide again at the chosen one.
-    grouped_oof["predicted"] = decide(
-        grouped_oof[p_cols].to_numpy(), tuple(c[2:] for c in p_cols), threshold
-    )
     oof = pd.concat(
         [
             grouped_oof.assign(cv="grouped"),
@@ -313,7 +325,8 @@ def main() -> None:
         "model_bytes": MODEL.stat().st_size,
         "n_features": model.model_.scorer.n_features,
         "build_seconds": round(time.time() - t_start),
-        "fingerprints": text_fingerprints(data["text"].tolist()),
+        "fingerprints": text_fingerprints(data["text"].tolist())
+        | {"predictions": prediction_fingerprint(model.model_, data["text"].tolist())},
         "metrics": {
             "grouped": grouped,
             "by_source": transfer,
@@ -324,7 +337,7 @@ def main() -> None:
     }
     old = json.loads(METRICS.read_text()) if METRICS.exists() else {}
     # The external figures of the model this build replaces stay, as "before";
-    # models/external.py measures the new one.
+    # models.external measures the new one.
     before = old.get("metrics", {}).get("external_before") or old.get(
         "metrics", {}
     ).get("external")

@@ -1,7 +1,7 @@
 """Write the model card (models/README.md) and the README's headline table from
 models/metrics.json, so that the figures in all three places cannot disagree.
 
-    python models/card.py      # rewrite both from the saved metrics
+    python -m models.card      # rewrite both from the saved metrics
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def card(info: dict) -> str:
         )
     else:
         external = (
-            "Not measured for this model yet: run `python models/external.py PATH`."
+            "Not measured for this model yet: run `python -m models.external PATH`."
         )
     before = m.get("external_before")
     if before:
@@ -169,7 +169,7 @@ def card(info: dict) -> str:
 
 `src/dunning_guard/models/dunning_guard.dg` is the model `dg.load()` returns: JSON
 and NumPy arrays only (loading runs no code). It is written by `make model`
-(`python models/build.py`) from `datasets/`, and nothing else. This card and the
+(`python -m models.build`) from `datasets/`, and nothing else. This card and the
 README's headline table are written from `models/metrics.json` by `models/card.py`.
 
 ## What it does

@@ -1,9 +1,11 @@
-"""Measure the bundled model on an external, evaluation-only CSV and add it to the card.
+"""Measure the bundled model on evaluation-only CSV files and add the figures to the card.
 
-    python models/external.py ../shared/external/lender_templates.csv
+    python -m models.external ../shared/external/lender_templates.csv \
+        ../shared/external/nus_sms_zh.csv
 
-Only aggregate figures are written (models/metrics.json, models/README.md and the
-README's table); no text from the file is copied or printed. Never train, tune,
+Each file needs a ``text`` column and a ``label`` (or ``expected``) column. Only
+aggregate figures are written (models/metrics.json, models/README.md and the
+README's table); no text from the files is copied or printed. Never train, tune,
 choose thresholds or write rules on such data.
 """
 
@@ -13,73 +15,64 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
+import pandas as pd
 
 import dunning_guard as dg
-from dunning_guard._data import read_labeled
-from dunning_guard._evaluate import summary_figures
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from card import METRICS, write_card  # noqa: E402
+from models.card import METRICS, write_card
 
 
-def figures(truth: np.ndarray, pred: np.ndarray) -> dict:
-    """Five-outcome figures of predictions against true labels."""
-    from sklearn.metrics import (
-        confusion_matrix,
-        f1_score,
-        precision_recall_fscore_support,
-    )
-
-    outcomes = [*dg.LABELS, dg.UNRELATED]
-    p, r, f, s = precision_recall_fscore_support(
-        truth, pred, labels=outcomes, zero_division=0
-    )
-    present = [c for c in outcomes if c in set(truth)]
-    legit = np.isin(truth, ["reminder", "overdue", "legal"])
-    due = np.isin(truth, ["reminder", "overdue"])
+def figures(path: str, model: dg.Model) -> dict:
+    """Five-outcome figures of `model` on the labeled file at `path`."""
+    header = pd.read_csv(path, nrows=0).columns
+    label_col = "label" if "label" in header else "expected"
+    report = dg.evaluate(model, path, label_col=label_col)
+    per_label = report.per_label
+    present = per_label[per_label["support"] > 0]
+    confusion = report.confusion
+    legit = [c for c in dg.LABELS if c != "scam"]
+    legit_rows = int(per_label.loc[legit, "support"].sum())
     return {
-        "rows": len(truth),
-        "accuracy": float((truth == pred).mean()),
-        "macro_f1": float(
-            f1_score(truth, pred, labels=present, average="macro", zero_division=0)
+        "file": Path(path).name,
+        "rows": int(per_label["support"].sum()),
+        "accuracy": report.accuracy,
+        "macro_f1": report.macro_f1,
+        "legit_rows": legit_rows,
+        "legit_as_scam_count": int(confusion.loc[legit, "scam"].sum()),
+        "reminder_overdue_rows": int(
+            per_label.loc[["reminder", "overdue"], "support"].sum()
         ),
-        "legit_rows": int(legit.sum()),
-        "legit_as_scam_count": int((pred[legit] == "scam").sum()),
-        "reminder_overdue_as_scam_count": int((pred[due] == "scam").sum()),
-        "reminder_overdue_rows": int(due.sum()),
-        "per_label": {
-            c: {
-                "precision": float(p[i]),
-                "recall": float(r[i]),
-                "f1": float(f[i]),
-                "support": int(s[i]),
-            }
-            for i, c in enumerate(outcomes)
-        },
-        "confusion": {
-            c: dict(zip(outcomes, map(int, row)))
-            for c, row in zip(outcomes, confusion_matrix(truth, pred, labels=outcomes))
-        },
-    } | summary_figures(truth, pred)
+        "reminder_overdue_as_scam_count": int(
+            confusion.loc[["reminder", "overdue"], "scam"].sum()
+        ),
+        "as_scam": float(confusion["scam"].sum() / max(1, confusion.to_numpy().sum())),
+        "not_unrelated": float(
+            1 - confusion[dg.UNRELATED].sum() / max(1, confusion.to_numpy().sum())
+        ),
+        "per_label": per_label.loc[present.index].to_dict(orient="index"),
+        "confusion": confusion.to_dict(orient="index"),
+    } | report.summary
 
 
-def main(path: str) -> None:
-    df = read_labeled(path, training=False)
-    truth = df["label"].to_numpy(dtype=object)
-    pred = np.asarray(dg.load().predict(df["text"]), dtype=object)
-    external = {"file": Path(path).name} | figures(truth, pred)
+def main(paths: list[str]) -> None:
+    model = dg.load()
     info = json.loads(METRICS.read_text(encoding="utf-8"))
-    info["metrics"]["external"] = external
+    for path in paths:
+        found = figures(path, model)
+        key = (
+            "external"
+            if found["file"] == "lender_templates.csv"
+            else f"external:{found['file']}"
+        )
+        info["metrics"][key] = found
+        shown = {k: v for k, v in found.items() if k not in ("per_label", "confusion")}
+        print(json.dumps(shown, indent=1))
     METRICS.write_text(
         json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     write_card(info)
-    shown = {k: v for k, v in external.items() if k not in ("per_label", "confusion")}
-    print(json.dumps(shown, indent=1))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python models/external.py PATH_TO_CSV")
-    main(sys.argv[1])
+    if len(sys.argv) < 2:
+        sys.exit("usage: python -m models.external PATH_TO_CSV [PATH ...]")
+    main(sys.argv[1:])

@@ -14,8 +14,10 @@ import pytest
 import dunning_guard as dg
 from dunning_guard.cli import main
 
-HEADER = "text,label,confidence,relevant,relevance,red_flags," + ",".join(
-    f"p_{c}" for c in (*dg.LABELS, "unrelated")
+HEADER = (
+    "text,label,confidence,margin,relevant,relevance,flag_ids,"
+    + ",".join(f"p_{c}" for c in (*dg.LABELS, "unrelated"))
+    + ",red_flags"
 )
 
 
@@ -148,3 +150,132 @@ def test_every_option_has_help_text():
         for action in sub._actions:
             if action.option_strings:
                 assert action.help, (name, action.option_strings)
+
+
+# Every option works in every mode, or is refused in one line.
+
+
+def _csv_file(path, rows, header=("id", "text")):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_json_with_an_input_file_writes_json_lines_with_the_row(tmp_path, capsys):
+    src = _csv_file(tmp_path / "in.csv", [("7", "加薇信kf88处理逾期")])
+    assert main(["classify", "--input", str(src), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["input"] == {"id": "7", "text": "加薇信kf88处理逾期"}
+    assert record["label"] == "scam" and record["red_flags"]
+
+
+def test_a_sender_applies_to_every_row_of_an_input_file(tmp_path, capsys, bundled):
+    text = "您的借款已逾期3天，请尽快处理。"
+    src = _csv_file(tmp_path / "in.csv", [("1", text)])
+    assert main(["classify", "--input", str(src), "--sender", "13800138000"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    expected = bundled.classify(text, sender="13800138000").scores["scam"]
+    assert float(rows[0]["dg_p_scam"]) == expected
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--sender-column", "from", "x"], "--sender-column names a column of --input"),
+        (["--column", "body", "x"], "--column names a column of --input"),
+        (["--prefix", "z_", "x"], "--prefix names a column of --input"),
+    ],
+)
+def test_input_file_options_without_an_input_file_are_refused(args, message, capsys):
+    assert main(["classify", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_sender_and_a_sender_column_together_are_refused(tmp_path, capsys):
+    src = _csv_file(tmp_path / "in.csv", [("1", "x")], header=("from", "text"))
+    code = main(
+        ["classify", "--input", str(src), "--sender", "1", "--sender-column", "from"]
+    )
+    assert code == 2 and "not both" in capsys.readouterr().err
+
+
+def test_an_input_column_named_like_an_output_column_is_refused(tmp_path, capsys):
+    src = _csv_file(
+        tmp_path / "in.csv", [("scam", "加薇信处理")], header=("dg_label", "text")
+    )
+    assert main(["classify", "--input", str(src)]) == 2
+    assert "already has the column 'dg_label'" in capsys.readouterr().err
+    assert main(["classify", "--input", str(src), "--prefix", "model_"]) == 0
+    header = capsys.readouterr().out.splitlines()[0].split(",")
+    assert header[:3] == ["dg_label", "text", "model_label"]
+
+
+def test_output_encodings_for_excel_and_chinese_windows(tmp_path, capsys):
+    for encoding, start in (("utf-8-sig", b"\xef\xbb\xbf"), ("gbk", b"text")):
+        out = tmp_path / f"{encoding}.csv"
+        args = ["classify", "账单明天到期", "--output", str(out)]
+        assert main([*args, "--output-encoding", encoding]) == 0
+        data = out.read_bytes()
+        assert data.startswith(start)
+        assert "账单明天到期" in data.decode(encoding)
+    out = tmp_path / "emoji.csv"
+    args = [
+        "classify",
+        "账单明天到期🙂",
+        "--output",
+        str(out),
+        "--output-encoding",
+        "gbk",
+    ]
+    assert main(args) == 2
+    assert "cannot write '🙂'" in capsys.readouterr().err and not out.exists()
+
+
+def test_standard_input_answers_as_lines_arrive():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dunning_guard.cli", "classify", "--json"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert process.stdin and process.stdout
+    process.stdin.write("加薇信kf88处理逾期\n".encode())
+    process.stdin.flush()
+    first = json.loads(process.stdout.readline())  # before the input ends
+    process.stdin.write("明天开会\n".encode())
+    process.stdin.close()
+    rest = process.stdout.read().decode().splitlines()
+    process.stdout.close()
+    assert process.wait() == 0
+    assert first["label"] == "scam" and len(rest) == 1
+
+
+def test_evaluate_errors_show_the_probability_of_the_predicted_label(
+    tmp_path, capsys, bundled
+):
+    data = tmp_path / "held.csv"
+    text = "【花呗】您本月账单将于明天到期，请按时还款。"
+    pd.DataFrame({"text": [text], "label": ["overdue"]}).to_csv(data, index=False)
+    assert (
+        main(
+            [
+                "evaluate",
+                str(data),
+                "--model",
+                str(_saved(tmp_path, bundled)),
+                "--errors",
+                "1",
+            ]
+        )
+        == 0
+    )
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    confidence = bundled.classify(text).confidence
+    assert line.startswith(f"overdue -> reminder (confidence {confidence:.3f})")
+
+
+def _saved(tmp_path, model):
+    path = tmp_path / "m.dg"
+    model.save(path)
+    return path

@@ -39,7 +39,7 @@ def test_unknown_labels_are_listed_with_the_valid_ones():
     df = pd.DataFrame(ROWS).assign(label=["reminder", "spam"] + ROWS["label"][2:])
     with pytest.raises(
         ValueError,
-        match=r"Unknown labels \['spam'\] in rows 1; valid labels are reminder",
+        match=r"Unknown labels \['spam'\] in row 1; valid labels are reminder",
     ):
         read_labeled(df)
 
@@ -48,13 +48,13 @@ def test_unknown_labels_are_listed_with_the_valid_ones():
 def test_missing_or_empty_text_is_refused(bad):
     df = pd.DataFrame(ROWS).astype(object)
     df.loc[4, "text"] = bad
-    with pytest.raises(ValueError, match="rows 4 have none"):
+    with pytest.raises(ValueError, match="found none in row 4"):
         read_labeled(df)
 
 
 def test_duplicate_rows_are_refused():
     df = pd.concat([pd.DataFrame(ROWS), pd.DataFrame(ROWS).iloc[:1]], ignore_index=True)
-    with pytest.raises(ValueError, match=r"Duplicate messages in rows 6; drop them"):
+    with pytest.raises(ValueError, match=r"Duplicate messages in row 6; drop them"):
         read_labeled(df)
 
 
@@ -154,3 +154,55 @@ def test_corpus_returns_both_writings_with_their_sources():
     augmented = dg.corpus(augmented=True)
     assert len(augmented) > 3 * len(df)
     assert set(augmented["group"]) == set(df["id"])
+
+
+def test_errors_in_a_csv_name_its_lines(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        'text,label\n"a message\nover two lines",reminder\nhello,spam\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"Unknown labels \['spam'\] in line 4;"):
+        read_labeled(path)
+
+
+def test_copies_that_differ_by_script_or_hidden_characters_contradict():
+    df = pd.DataFrame(
+        {
+            "text": ["您的帳單已逾期", "您的账单已\u200b逾期", "账单明天到期"] * 1
+            + ["已逾期3天", "已逾期5天", "明天到期", "后天到期"],
+            "label": [
+                "overdue",
+                "reminder",
+                "reminder",
+                "overdue",
+                "overdue",
+                "reminder",
+                "reminder",
+            ],
+        }
+    )
+    with pytest.raises(ValueError, match="different labels in rows 0, 1"):
+        read_labeled(df)
+
+
+def test_text_with_nothing_to_read_is_refused_for_training():
+    df = pd.DataFrame(
+        {
+            "text": ["\u200b\u200b", "账单明天到期", "已逾期3天"],
+            "label": ["reminder", "reminder", "overdue"],
+        }
+    )
+    with pytest.raises(
+        ValueError, match="only invisible characters, symbols or spaces in row 0"
+    ):
+        read_labeled(df)
+
+
+def test_duplicate_column_names_are_refused(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("text,label,text\nx,reminder,y\n", encoding="utf-8")
+    with pytest.raises(
+        ValueError, match="line 1: the header repeats the column 'text'"
+    ):
+        read_labeled(path)

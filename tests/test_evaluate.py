@@ -51,8 +51,10 @@ def test_evaluate_lists_errors_with_their_prediction(bundled):
 def test_report_plot_draws_the_confusion_matrix(bundled):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
-    ax = dg.evaluate(bundled, SAMPLE).plot()
+    figure = dg.evaluate(bundled, SAMPLE).plot()
+    (ax,) = figure.axes
     assert [t.get_text() for t in ax.get_xticklabels()] == [*dg.LABELS, "unrelated"]
+    assert hasattr(figure, "savefig")
 
 
 def test_cross_validate_keeps_groups_apart(messages):
@@ -92,3 +94,40 @@ def test_robustness_needs_augmented_ids():
     )
     with pytest.raises(ValueError, match="dg.augment"):
         cv.robustness()
+
+
+def test_holding_out_by_the_label_or_the_text_is_refused(corpus):
+    for column in ("label", "text"):
+        with pytest.raises(
+            ValueError, match="Expected by= to name a column that groups"
+        ):
+            dg.cross_validate(corpus.groupby("label").head(5), by=column)
+
+
+def test_reports_and_cross_validations_have_short_reprs(bundled):
+    report = dg.evaluate(bundled, SAMPLE)
+    assert repr(report) == (
+        "EvaluationReport(n=5, accuracy=1.000, macro_f1=1.000, scam_recall=1.000, errors=0)"
+    )
+
+
+def test_errors_give_the_probability_of_the_predicted_label(bundled):
+    wrong = SAMPLE.iloc[:1].assign(label="overdue")
+    row = dg.evaluate(bundled, wrong).errors.iloc[0]
+    assert row["confidence"] == bundled.classify(row["text"]).confidence
+
+
+@pytest.mark.slow
+def test_cross_validate_measures_the_recipe_users_deploy(corpus):
+    mine = pd.DataFrame(
+        {
+            "text": [
+                f"【某某小贷】{t}" for t in corpus.groupby("label").head(6)["text"]
+            ],
+            "label": corpus.groupby("label").head(6)["label"].tolist(),
+        }
+    )
+    cv = dg.cross_validate(mine, base="bundled", weight=3.0, n_splits=2)
+    assert list(cv.folds.index) == [0, 1, "mean"]
+    assert len(cv.predictions) == len(mine)
+    assert cv.folds.loc["mean", "macro_f1"] > 0.6

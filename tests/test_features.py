@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 import dunning_guard as dg
+from dunning_guard._reading import read
 
 
 def _pipeline_proba(model: dg.DunningClassifier, texts: list[str]) -> np.ndarray:
@@ -25,7 +26,7 @@ def test_scorer_equals_the_scikit_learn_pipeline_on_the_corpus(small_model, corp
     # Only empty text differs, by the documented rule: it is unrelated.
     scorer = small_model.model_.scorer
     np.testing.assert_allclose(
-        scorer.proba([""]), _pipeline_proba(small_model, [""]), atol=1e-9
+        scorer.proba([read("")]), _pipeline_proba(small_model, [""]), atol=1e-9
     )
     assert small_model.predict([""])[0] == "unrelated"
 
@@ -63,3 +64,13 @@ def test_explain_names_features_with_spans_in_the_original(bundled):
     for c in contributions:
         for a, b in c.spans:
             assert 0 <= a < b <= len(text)
+
+
+def test_explain_reads_like_the_message_with_typed_values_named(bundled):
+    text = "您的借款已逾期，请加微信 kf8899 或致电 13800138000 处理"
+    contributions = bundled.explain(text, k=10)
+    shown = [c.feature for c in contributions]
+    assert not [f for f in shown if "PHONE" in f or "NUM" in f.split()]
+    assert len(shown) == len(set(shown))  # a word and its characters: one entry
+    mobile = [c for c in contributions if "<mobile number>" in c.feature]
+    assert mobile and all(text[a:b] == "13800138000" for a, b in mobile[0].spans[:1])

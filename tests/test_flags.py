@@ -129,7 +129,7 @@ def test_spans_point_into_obfuscated_traditional_text():
 def test_facts_are_extracted_with_spans():
     text = "【招商银行】您尾号1234的信用卡已逾期15天，欠款3,200.50元，请于11月25日前还款，详询95555或访问 cmbchina.com"
     facts = {(f.kind, f.value, f.detail) for f in find_facts(text)}
-    assert ("lender", "招商银行", None) in facts
+    assert ("signature", "招商银行", None) in facts
     assert ("card_tail", "1234", None) in facts
     assert ("days_overdue", "15", None) in facts
     assert ("amount", "3,200.50元", None) in facts
@@ -181,3 +181,22 @@ def test_irrelevant_message_gets_irrelevant_advice(bundled):
     assert not p.relevant
     assert p.label == "unrelated"
     assert p.advice.en.startswith("This message is not about a debt")
+
+
+def test_every_flag_has_its_descriptions_advice_and_severity():
+    from dunning_guard._flags import FLAG_TABLE
+
+    assert [f.id for f in FLAG_TABLE] == list(dg.FLAGS)
+    for flag in FLAG_TABLE:
+        assert flag.zh and flag.en and flag.advice_zh and flag.advice_en, flag.id
+        assert flag.severity in (1, 2, 3) and flag.patterns, flag.id
+        scam = dg.Prediction("x", "scam", {"scam": 1.0}, flag_ids=(flag.id,))
+        assert flag.advice_en in scam.advice.en  # each flag's own advice is used
+
+
+def test_advice_names_the_gravest_flag():
+    from dunning_guard._explain import advise
+
+    advice = advise("scam", ("urgency", "private_contact", "personal_account"))
+    assert "personal or 'safe' account" in advice.en
+    assert "WeChat" not in advice.en.split(";")[-1]

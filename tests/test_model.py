@@ -73,10 +73,14 @@ def test_classify_many_converts_to_a_frame_on_the_series_index(bundled):
         "text",
         "label",
         "confidence",
+        "margin",
         "relevant",
         "relevance",
-        "red_flags",
-    ] + [f"p_{c}" for c in bundled.classes_]
+        "flag_ids",
+        *(f"p_{c}" for c in bundled.classes_),
+        "red_flags",  # the old name of flag_ids, kept for this release
+    ]
+    assert frame["red_flags"].equals(frame["flag_ids"])
     assert frame["text"].tolist() == texts.tolist()
 
 
@@ -84,7 +88,7 @@ def test_empty_batch_gives_empty_results(bundled):
     assert bundled.predict([]).shape == (0,)
     assert bundled.predict_proba([]).shape == (0, 5)
     assert len(bundled.classify_many([])) == 0
-    assert bundled.classify_many([]).to_frame().shape == (0, 11)
+    assert bundled.classify_many([]).to_frame().shape == (0, 13)
 
 
 def test_empty_and_whitespace_messages_are_unrelated(bundled):
@@ -143,7 +147,7 @@ def test_model_works_with_grid_search_and_cross_val_score():
     "params, match",
     [
         ({"C": -1}, "'C' parameter"),
-        ({"relevance_threshold": 5}, "'relevance_threshold' parameter"),
+        ({"relevance_threshold": 5}, "Expected relevance_threshold to be a number"),
         ({"n_jobs": "x"}, "'n_jobs' parameter"),
         ({"min_df": 0}, "'min_df' parameter"),
         ({"char_ngrams": (1, 5)}, "char_ngrams to be a pair"),
@@ -178,7 +182,7 @@ def test_bundled_model_recognizes_each_outcome(bundled):
 
 
 def test_n_jobs_gives_the_same_probabilities(bundled, corpus, monkeypatch):
-    monkeypatch.setattr("dunning_guard._scorer.PARALLEL_MIN_BATCH", 10)
+    monkeypatch.setattr("dunning_guard._model.PARALLEL_MIN_BATCH", 10)
     texts = corpus["text"].iloc[:60].tolist()
     serial = bundled.predict_proba(texts)
     bundled.n_jobs = 2

@@ -203,3 +203,126 @@ def test_saving_an_unfitted_model_raises():
 
     with pytest.raises(NotFittedError):
         dg.DunningClassifier().save("never.dg")
+
+
+# A model file describes its own features.
+
+
+@pytest.fixture(scope="module")
+def flagged(corpus):
+    """A small model that scores with red-flag features."""
+    sample = corpus.groupby("label").head(60)
+    return dg.DunningClassifier(red_flags=True, min_df=1).fit(
+        sample["text"], sample["label"]
+    )
+
+
+FLAGGED_TEXTS = [
+    "您已逾期，请加 薇 信 kf88 协商，2小时内处理",
+    "请将欠款转入李明的个人账户，否则爆你通讯录",
+    "【花呗】您本月账单1,205元将于明天到期",
+]
+
+
+def test_model_json_lists_the_feature_blocks_and_flag_ids_in_column_order(
+    flagged, tmp_path
+):
+    path = tmp_path / "flagged.dg"
+    flagged.save(path)
+    settings = json.loads(_members(path)["model.json"])
+    kinds = [b["kind"] for b in settings["features"]]
+    assert kinds == ["word", "char", "flag"]
+    assert settings["features"][2]["ids"] == list(dg.FLAGS)
+    assert settings["n_features"] == flagged.model_.scorer.n_features
+
+
+def test_a_saved_model_scores_the_same_when_the_library_reorders_and_adds_flags(
+    flagged, tmp_path, monkeypatch
+):
+    import dunning_guard._flags as flags_module
+
+    path = tmp_path / "flagged.dg"
+    flagged.save(path)
+    before = flagged.predict_proba(FLAGGED_TEXTS)
+    # A newer library: its flags in another order, and one more flag.
+    extra = flags_module.Flag("new_flag", 2, "新", "new", "新", "new", (r"还款",))
+    table = (*reversed(flags_module.FLAG_TABLE), extra)
+    monkeypatch.setattr(flags_module, "FLAG_TABLE", table)
+    monkeypatch.setattr(flags_module, "FLAGS", tuple(f.id for f in table))
+    monkeypatch.setattr(flags_module, "FLAG_BY_ID", {f.id: f for f in table})
+    monkeypatch.setattr(
+        flags_module,
+        "_COMPILED",
+        {f.id: [__import__("re").compile(p) for p in f.patterns] for f in table},
+    )
+    flags_module.flag_matches.cache_clear()
+    try:
+        reloaded = dg.load(path)
+        assert (
+            "new_flag" in reloaded.classify("请按时还款").flag_ids
+        )  # the new rule runs
+        np.testing.assert_array_equal(reloaded.predict_proba(FLAGGED_TEXTS), before)
+    finally:
+        flags_module.flag_matches.cache_clear()
+
+
+def _as_format_2(path, to):
+    """Rewrite a format-3 file in the layout dunning_guard 0.2 wrote."""
+    members = _members(path)
+    settings = json.loads(members["model.json"])
+    blocks = {b["kind"]: b for b in settings.pop("features")}
+    settings["block_order"] = [k for k in ("word", "char") if k in blocks]
+    settings["word_ngrams"] = blocks["word"]["ngram_range"]
+    settings["char_ngrams"] = (
+        blocks["char"]["ngram_range"] if "char" in blocks else None
+    )
+    settings["flag_weight"] = blocks["flag"]["weight"] if "flag" in blocks else None
+    members["model.json"] = json.dumps(settings).encode()
+    manifest = json.loads(members["manifest.json"])
+    manifest["format_version"] = 2
+    del manifest["requires"]
+    members["manifest.json"] = json.dumps(manifest).encode()
+    _write(to, members, fix_manifest=True)
+
+
+def test_a_file_of_dunning_guard_0_2_loads_and_scores_the_same(flagged, tmp_path):
+    path, old = tmp_path / "new.dg", tmp_path / "old.dg"
+    flagged.save(path)
+    _as_format_2(path, old)
+    np.testing.assert_array_equal(
+        dg.load(old).predict_proba(FLAGGED_TEXTS), flagged.predict_proba(FLAGGED_TEXTS)
+    )
+
+
+def test_a_newer_format_or_feature_kind_names_the_version_needed(saved, tmp_path):
+    members = _members(saved)
+    manifest = json.loads(members["manifest.json"])
+    manifest |= {"format_version": 9, "requires": "0.9.0"}
+    newer = tmp_path / "newer.dg"
+    _write(
+        newer,
+        members | {"manifest.json": json.dumps(manifest).encode()},
+        fix_manifest=False,
+    )
+    with pytest.raises(
+        dg.ModelFileError, match=r"needs dunning_guard >= 0\.9\.0 \(model format 9\)"
+    ):
+        dg.load(newer)
+    settings = json.loads(members["model.json"])
+    settings["features"].append({"kind": "embedding", "size": 384})
+    kind = tmp_path / "kind.dg"
+    _write(
+        kind, members | {"model.json": json.dumps(settings).encode()}, fix_manifest=True
+    )
+    with pytest.raises(
+        dg.ModelFileError, match="feature kind 'embedding'.*pip install -U"
+    ):
+        dg.load(kind)
+
+
+def test_loader_errors_are_one_line_model_file_errors(saved, tmp_path):
+    bad = tmp_path / "bad.dg"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(dg.ModelFileError) as error:
+        dg.load(bad)
+    assert isinstance(error.value, ValueError) and "\n" not in str(error.value)

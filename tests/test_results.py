@@ -8,6 +8,8 @@ import pickle
 
 import pandas as pd
 
+import dunning_guard as dg
+
 
 def test_a_prediction_pickles_copies_and_converts(bundled):
     p = bundled.classify("请加微信 kf8899 处理逾期", sender="13800138000")
@@ -25,7 +27,7 @@ def test_details_are_computed_from_the_text(bundled):
     p = bundled.classify(text)
     flags = {f.id: [text[a:b] for a, b in f.spans] for f in p.red_flags}
     assert flags["personal_account"] == ["个人账户"]
-    assert ("lender", "中国银行") in {(f.kind, f.value) for f in p.facts}
+    assert ("signature", "中国银行") in {(f.kind, f.value) for f in p.facts}
     assert p.to_dict()["advice"] == p.advice.to_dict()
 
 
@@ -43,3 +45,20 @@ def test_predictions_are_a_sequence_with_its_own_row_labels(bundled):
     assert batch.labels == ("a", "b", "c")
     assert list(batch[1:].to_frame().index) == ["b", "c"]
     assert pickle.loads(pickle.dumps(batch)) == batch
+
+
+def test_reprs_are_short_and_readable(bundled):
+    texts = ["【花呗】您本月账单将于明天到期，请按时还款。" * 5] * 50
+    p = bundled.classify(texts[0])
+    assert repr(p).startswith("Prediction('reminder', confidence=")
+    assert len(repr(p)) < 160
+    batch = bundled.classify_many(texts)
+    assert repr(batch).startswith("Predictions(50 messages: reminder 50)")
+    assert len(repr(batch)) < 700
+
+
+def test_margin_marks_a_label_that_is_not_the_top_score():
+    p = dg.Prediction(
+        "x", "reminder", {"reminder": 0.31, "unrelated": 0.37, "scam": 0.32}
+    )
+    assert p.confidence == 0.31 and round(p.margin, 2) == -0.06

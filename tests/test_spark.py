@@ -52,7 +52,7 @@ EDGE = [
     "逾期" * 3000,  # longer than MAX_CHARS
     "🔥💰⚠️\u200b",
 ]
-ALL_COLUMNS = ("label", "confidence", "relevance", "relevant", "scores", "flag_ids")
+ALL_COLUMNS = dg_spark.available_columns()
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def two_label_model(messages, labels=("reminder", "overdue")) -> dg.DunningClass
 @pytest.mark.parametrize(
     "columns",
     [("label", "confidence", "scores"), ALL_COLUMNS],
-    ids=["predict_proba-path", "classify_many-path"],
+    ids=["probabilities", "every-column"],
 )
 def test_classify_column_equals_predict_on_corpus_messages(
     spark, bundled, texts, columns
@@ -144,9 +144,15 @@ def test_null_text_gets_null_in_every_new_column(spark, bundled, texts):
         .collect()
     )
     new = [c for c in rows[0].asDict() if c not in ("id", "text")]
-    assert new == ["label", "confidence", "relevance", "relevant"] + [
-        f"p_{c}" for c in bundled.classes_
-    ] + ["flag_ids"]
+    assert new == [
+        "label",
+        "confidence",
+        "margin",
+        "relevant",
+        "relevance",
+        "flag_ids",
+        *(f"p_{c}" for c in bundled.classes_),
+    ]
     for row in (rows[0], rows[2]):
         assert row["text"] is None
         assert all(row[c] is None for c in new), row
@@ -208,25 +214,29 @@ def test_each_worker_process_loads_the_model_once(spark, messages, tmp_path):
     n = classify_column(frame(spark, texts, 8), model=path).filter("label IS NOT NULL")
     assert n.count() == 600
 
-    def loads(batches):
+    def held(batches):
         from dunning_guard import spark as module
 
         for _ in batches:
-            count = sum(v for (_, h), v in module._LOADS.items() if h == sha256)
-            yield pd.DataFrame({"pid": [os.getpid()], "loads": [count]})
+            models = [id(m) for (_, h), m in module._MODELS.items() if h == sha256]
+            yield pd.DataFrame({"pid": [os.getpid()], "model": [*models, -1][:1]})
 
+    # Each worker still holds the model it loaded for the scoring job: one object
+    # per worker, however many batches and tasks it ran.
     report = spark.range(0, 8, numPartitions=8).mapInPandas(
-        loads, "pid long, loads long"
+        held, "pid long, model long"
     )
-    per_worker = pd.DataFrame(report.collect()).groupby(0)[1].max()
+    held_by = pd.DataFrame(report.collect())
+    assert (held_by[1] != -1).any()  # the workers that scored hold the model
+    per_worker = held_by.groupby(0)[1].nunique()
     assert per_worker.max() == 1, per_worker
     assert 1 <= len(per_worker) <= 2  # local[2]: two Python workers, reused
 
 
 def test_tasks_carry_the_file_name_and_hash_not_the_estimator(bundled):
     staged, sha256 = dg_spark._stage(None)
-    scorer = dg_spark._scorer(staged.name, sha256, ("label",), ("legal", "scam"))
-    payload = cloudpickle.dumps(scorer)
+    udf = dg_spark._udf(staged.name, sha256, ("label",), ("legal", "scam"))
+    payload = cloudpickle.dumps(udf)
     assert len(payload) < 5_000 < staged.stat().st_size
     assert b"DunningClassifier" not in payload and sha256.encode() in payload
 
@@ -266,7 +276,17 @@ def test_executor_refuses_a_model_file_whose_hash_differs(spark):
 
     staged, _ = dg_spark._stage(None)
     dg_spark._ship(spark.sparkContext, staged)
-    wrong = dg_spark._scorer(staged.name, "0" * 64, ("label",), ())
+    wrong = dg_spark._udf(staged.name, "0" * 64, ("label",), ())
     udf = F.pandas_udf(wrong, dg_spark._output_schema(("label",), ()))
     with pytest.raises(PythonException, match="to have SHA-256 0000"):
         frame(spark, ["账单明天到期"], 1).select(udf("text")).collect()
+
+
+def test_a_process_loads_a_model_file_once(monkeypatch):
+    staged, sha256 = dg_spark._stage(None)
+    loads = []
+    monkeypatch.setattr(dg_spark, "_MODELS", {})
+    monkeypatch.setattr(dg_spark, "load", lambda path: loads.append(path) or object())
+    first = dg_spark._load_checked(str(staged), sha256)
+    assert dg_spark._load_checked(str(staged), sha256) is first
+    assert loads == [str(staged)]

@@ -17,12 +17,13 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._api import classify, corpus, train
     from ._augment import augment
+    from ._estimator import DunningClassifier
     from ._evaluate import cross_validate, evaluate
     from ._flags import FLAGS
-    from ._model import DunningClassifier
+    from ._format import ModelFileError
+    from ._model import Model
     from ._persist import load
     from ._results import Prediction, Predictions
-    from ._scorer import Model
     from ._sender import SENDER_SCAM_ODDS
     from ._vocab import LABELS, MAX_CHARS, UNRELATED
 
@@ -35,8 +36,9 @@ _LAZY = {
     "MAX_CHARS": "._vocab",
     "SENDER_SCAM_ODDS": "._sender",
     "UNRELATED": "._vocab",
-    "DunningClassifier": "._model",
-    "Model": "._scorer",
+    "DunningClassifier": "._estimator",
+    "Model": "._model",
+    "ModelFileError": "._format",
     "Prediction": "._results",
     "Predictions": "._results",
     "augment": "._augment",
@@ -56,6 +58,7 @@ __all__ = [
     "UNRELATED",
     "DunningClassifier",
     "Model",
+    "ModelFileError",
     "Prediction",
     "Predictions",
     "__version__",

@@ -12,7 +12,7 @@ from ._results import Prediction
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._model import DunningClassifier
+    from ._estimator import DunningClassifier
 
 __all__ = ["classify", "corpus", "train"]
 
@@ -84,7 +84,7 @@ def train(
     import pandas as pd
 
     from ._data import bundled_corpus, read_labeled
-    from ._model import DunningClassifier
+    from ._estimator import DunningClassifier, bundled_estimator
 
     df = read_labeled(data, text_col=text_col, label_col=label_col, encoding=encoding)
     if base is None:
@@ -94,13 +94,9 @@ def train(
     if not weight > 0:
         raise ValueError(f"Expected a positive weight for your rows, got {weight}.")
     bundled = bundled_corpus(augmented=True)
-    mine = set(df["text"])
-    bundled = bundled[~bundled["text"].isin(mine)]  # your label wins on a clash
+    mine = set(df["text"].str.strip())
+    bundled = bundled[~bundled["text"].str.strip().isin(mine)]  # your label wins
     texts = pd.concat([bundled["text"], df["text"]], ignore_index=True)
     labels = pd.concat([bundled["label"], df["label"]], ignore_index=True)
     weights = np.r_[np.ones(len(bundled)), np.full(len(df), float(weight))]
-    if "relevance_threshold" not in params:
-        params["relevance_threshold"] = shared_model().relevance_threshold
-    if not params.keys() - {"relevance_threshold", "n_jobs"}:
-        params = shared_model().metadata.get("params", {}) | params
-    return DunningClassifier(**params).fit(texts, labels, sample_weight=weights)
+    return bundled_estimator(**params).fit(texts, labels, sample_weight=weights)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._files import read_csv_frame
+from ._normalize import clean
 from ._vocab import LABELS, OUTCOMES
 
 __all__ = [
@@ -27,10 +28,18 @@ MIN_PER_LABEL = 3
 CORPUS_FILES = ("messages.csv", "unrelated.csv", "templates.csv", "formats.csv")
 
 
-def _rows(mask: pd.Series, limit: int = 5) -> str:
-    rows = [str(i) for i in mask[mask].index[:limit]]
-    more = int(mask.sum()) - len(rows)
-    return ", ".join(rows) + (f" and {more} more" if more > 0 else "")
+def _where(mask: pd.Series, lines: list[int] | None, limit: int = 5) -> str:
+    """Rows named as a user finds them: file lines for a CSV, index labels for a
+    DataFrame."""
+    hits = list(mask[mask].index[:limit])
+    if lines is not None:
+        named = [str(lines[i]) for i in hits]
+        prefix = "line " if int(mask.sum()) == 1 else "lines "
+    else:
+        named = [str(i) for i in hits]
+        prefix = "row " if int(mask.sum()) == 1 else "rows "
+    more = int(mask.sum()) - len(named)
+    return prefix + ", ".join(named) + (f" and {more} more" if more > 0 else "")
 
 
 def read_labeled(
@@ -48,9 +57,12 @@ def read_labeled(
     more or fewer fields than the header is an error, never a truncated text).
     Other columns (such as ``group``) are kept. Labels are the four of `LABELS`
     and ``unrelated``. Raises `ValueError` on missing columns, empty or non-text
-    messages and unknown labels; with `training` also on duplicate or
-    contradictory rows (texts equal up to surrounding whitespace count as equal),
-    fewer than 2 labels or a label with too few messages.
+    messages and unknown labels; with `training` also on text with nothing to read
+    once normalized (only invisible characters or symbols), duplicate rows (equal
+    up to surrounding whitespace), contradictory rows (texts equal once script,
+    width, invisible characters and obfuscation are normalized, with different
+    labels), fewer than 2 labels or a label with too few messages. Errors name
+    file lines for a CSV, index labels for a DataFrame.
 
     Examples
     --------
@@ -62,8 +74,11 @@ def read_labeled(
         raise ValueError(
             f"Expected different columns for text and label, got {text_col!r} for both."
         )
+    lines = None
     if isinstance(data, (str, PathLike)):
-        data = read_csv_frame(data, encoding)
+        frame = read_csv_frame(data, encoding)
+        lines = frame.attrs.get("lines")
+        data = frame
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             f"Expected a DataFrame or a CSV path, got {type(data).__name__}."
@@ -74,26 +89,45 @@ def read_labeled(
             f"Expected columns {{{text_col!r}, {label_col!r}}}, found {list(data.columns)}. "
             "Pass text_col= / label_col= to map them."
         )
+    if data.columns.duplicated().any():
+        twice = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
+        raise ValueError(
+            f"Expected each column name once, found {twice} more than once; "
+            "rename the columns."
+        )
     others = [c for c in data.columns if c not in (text_col, label_col)]
     df = data.loc[:, [text_col, label_col, *others]].copy()
+    if lines is not None:
+        df.index = pd.RangeIndex(len(df))
     df.columns = ["text", "label", *others]
     # Categories a column declares but no row uses are not labels to learn.
     df["label"] = df["label"].astype(object)
     not_text = ~df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
     if not_text.any():
         raise ValueError(
-            f"Expected a non-empty message in every row, rows {_rows(not_text)} have none "
-            "(NaN, empty or not text); drop or fill them."
+            f"Expected a non-empty message in every row, found none in "
+            f"{_where(not_text, lines)} (NaN, empty or not text); drop or fill them."
         )
     valid = tuple(labels)
     unknown = ~df["label"].isin(valid)
     if unknown.any():
         bad = sorted(map(str, df.loc[unknown, "label"].unique()))
         raise ValueError(
-            f"Unknown labels {bad} in rows {_rows(unknown)}; valid labels are {', '.join(valid)}."
+            f"Unknown labels {bad} in {_where(unknown, lines)}; valid labels are {', '.join(valid)}."
         )
     if not training:
         return df.reset_index(drop=True)
+    # What the model reads: a text of invisible characters or symbols only is
+    # empty, and copies that differ by script, width or hidden characters are one
+    # message (so two labels for them contradict each other).
+    cleaned = df["text"].map(clean)
+    blank = cleaned == ""
+    if blank.any():
+        raise ValueError(
+            f"Expected a message with something to read in every row, found only "
+            f"invisible characters, symbols or spaces in {_where(blank, lines)}; "
+            "drop them."
+        )
     key = df["text"].str.strip()
     dup = pd.Series(
         pd.DataFrame({"t": key, "l": df["label"]}).duplicated().to_numpy(),
@@ -101,13 +135,13 @@ def read_labeled(
     )
     if dup.any():
         raise ValueError(
-            f"Duplicate messages in rows {_rows(dup)}; drop them (df.drop_duplicates()) so "
+            f"Duplicate messages in {_where(dup, lines)}; drop them (df.drop_duplicates()) so "
             "they do not count twice."
         )
-    clash = pd.Series(key.duplicated(keep=False).to_numpy(), index=df.index)
+    clash = df.groupby(cleaned.to_numpy())["label"].transform("nunique") > 1
     if clash.any():
         raise ValueError(
-            f"The same message has different labels in rows {_rows(clash)}; fix the labels."
+            f"The same message has different labels in {_where(clash, lines)}; fix the labels."
         )
     counts = df["label"].value_counts()
     if len(counts) < 2:
@@ -138,17 +172,21 @@ def corpus_dir() -> Path:
 
 
 def bundled_corpus(*, augmented: bool = False) -> pd.DataFrame:
-    """The bundled corpus (all writings), optionally with its seeded variants."""
+    """The bundled corpus (all writings), optionally with its seeded variants;
+    ``df.attrs["sha256"]`` is the hash of its files (the model card's data hash)."""
     root = corpus_dir()
-    frames = [read_csv_frame(root / name) for name in CORPUS_FILES]
-    df = pd.concat(frames, ignore_index=True)
+    paths = [root / name for name in CORPUS_FILES]
+    df = pd.concat([read_csv_frame(p) for p in paths], ignore_index=True)
+    df.attrs = {"sha256": data_hash(paths)}
     if not augmented:
         return df
     from ._augment import augment
 
     # Unrelated messages get script and refill variants, not obfuscated ones:
     # obfuscation is a scammer's habit, not something ordinary senders do.
-    return augment(df, seed=0, obfuscate_labels=LABELS)
+    out = augment(df, seed=0, obfuscate_labels=LABELS)
+    out.attrs = dict(df.attrs)
+    return out
 
 
 def data_hash(paths: Iterable[str | PathLike[str]]) -> str:

@@ -20,10 +20,11 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-from ._data import read_labeled
-from ._model import DunningClassifier
+from ._data import bundled_corpus, read_labeled
+from ._decision import decide
+from ._estimator import DunningClassifier, bundled_estimator
 from ._progress import progress
-from ._vocab import LABELS, UNRELATED, order_classes
+from ._vocab import LEGITIMATE, SCAM, UNRELATED, order_classes
 
 __all__ = ["CrossValidation", "EvaluationReport", "cross_validate", "evaluate"]
 
@@ -34,8 +35,9 @@ class EvaluationReport:
 
     ``per_label`` has precision, recall, f1 and support per outcome (the four
     labels and ``unrelated``); ``confusion`` has true outcomes as rows and
-    predicted ones as columns; ``errors`` holds the misclassified rows with their
-    scores, most confident first. ``summary`` has ``scam_recall``,
+    predicted ones as columns; ``errors`` holds the misclassified rows with the
+    ``predicted`` label and its ``confidence`` (the probability of that label, as
+    `Prediction.confidence`), most confident first. ``summary`` has ``scam_recall``,
     ``legit_as_scam`` (legitimate debt messages labeled scam), ``unrelated_as_scam``
     and, with unrelated rows, the relevance figures ``relevant_recall`` and
     ``unrelated_rejected``. ``outside`` counts rows whose label the model cannot
@@ -71,8 +73,18 @@ class EvaluationReport:
             lines += ["", "   ".join(f"{k} {v:.3f}" for k, v in self.summary.items())]
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        n = int(self.per_label["support"].sum())
+        scam = self.summary.get("scam_recall")
+        extra = f", scam_recall={scam:.3f}" if scam is not None else ""
+        return (
+            f"EvaluationReport(n={n}, accuracy={self.accuracy:.3f}, "
+            f"macro_f1={self.macro_f1:.3f}{extra}, errors={len(self.errors)})"
+        )
+
     def plot(self, ax: Any = None) -> Any:
-        """Draw the confusion matrix with matplotlib; returns the Axes."""
+        """Draw the confusion matrix with matplotlib; returns the `Figure` (so
+        ``report.plot().savefig("confusion.png")`` works). With `ax`, draws on it."""
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -87,22 +99,22 @@ class EvaluationReport:
             color = "white" if v > values.max() / 2 else "black"
             ax.text(j, i, str(v), ha="center", va="center", color=color)
         ax.set_title(f"macro-F1 {self.macro_f1:.3f}")
-        return ax
+        return ax.figure
 
 
 def summary_figures(truth: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     """Scam recall, legitimate-as-scam, unrelated-as-scam and relevance figures."""
     truth, pred = np.asarray(truth, dtype=object), np.asarray(pred, dtype=object)
     out: dict[str, float] = {}
-    scam = truth == "scam"
-    legit = np.isin(truth, [c for c in LABELS if c != "scam"])
+    scam = truth == SCAM
+    legit = np.isin(truth, LEGITIMATE)
     unrelated = truth == UNRELATED
     if scam.any():
-        out["scam_recall"] = float((pred[scam] == "scam").mean())
+        out["scam_recall"] = float((pred[scam] == SCAM).mean())
     if legit.any():
-        out["legit_as_scam"] = float((pred[legit] == "scam").mean())
+        out["legit_as_scam"] = float((pred[legit] == SCAM).mean())
     if unrelated.any():
-        out["unrelated_as_scam"] = float((pred[unrelated] == "scam").mean())
+        out["unrelated_as_scam"] = float((pred[unrelated] == SCAM).mean())
         if (~unrelated).any():
             out["relevant_recall"] = float((pred[~unrelated] != UNRELATED).mean())
             out["unrelated_rejected"] = float((pred[unrelated] == UNRELATED).mean())
@@ -126,9 +138,10 @@ def _report(
         confusion_matrix(truth, pred, labels=labels), index=labels, columns=labels
     )
     wrong = pred != truth
+    at = [list(classes).index(str(c)) for c in pred[wrong]]
     errors = df[wrong].assign(
         predicted=pred[wrong],
-        confidence=proba[wrong].max(axis=1) if len(proba) else [],
+        confidence=proba[wrong][np.arange(len(at)), at] if len(at) else [],
     )
     return EvaluationReport(
         accuracy=float(accuracy_score(truth, pred)),
@@ -141,6 +154,19 @@ def _report(
         outside=pd.DataFrame(),
         summary=summary_figures(truth, pred),
     )
+
+
+def _score(
+    model: Any, texts: Any, classes: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and labels from one scoring pass: the model's own rule when it
+    has one (`Model.decide`), else the most probable class."""
+    proba = np.asarray(model.predict_proba(texts))
+    if hasattr(model, "decide"):
+        labels = model.decide(proba)
+    else:
+        labels = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+    return proba, np.asarray(labels, dtype=object)
 
 
 def evaluate(
@@ -172,8 +198,7 @@ def evaluate(
     inside = df["label"].isin(classes).to_numpy()
     if not inside.any():
         raise ValueError(f"Expected rows labeled {', '.join(classes)}, found none.")
-    proba = np.asarray(model.predict_proba(df["text"]))
-    pred = np.asarray(model.predict(df["text"]), dtype=object)
+    proba, pred = _score(model, df["text"], classes)
     report = _report(
         df[inside].reset_index(drop=True), pred[inside], proba[inside], classes
     )
@@ -199,6 +224,17 @@ class CrossValidation:
     folds: pd.DataFrame
     predictions: pd.DataFrame
 
+    def with_threshold(self, relevance_threshold: float) -> CrossValidation:
+        """The same out-of-fold probabilities, labels decided again at
+        `relevance_threshold` (the rule of `Model`); the folds table is kept."""
+        pred = self.predictions
+        classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
+        if UNRELATED not in classes:
+            return self
+        proba = pred[[f"p_{c}" for c in classes]].to_numpy()
+        relabeled = pred.assign(predicted=decide(proba, classes, relevance_threshold))
+        return CrossValidation(folds=self.folds, predictions=relabeled)
+
     def report(self, relevance_threshold: float | None = None) -> EvaluationReport:
         """A report over all out-of-fold predictions pooled.
 
@@ -212,6 +248,15 @@ class CrossValidation:
         if relevance_threshold is not None and UNRELATED in classes:
             labels = decide(proba, classes, relevance_threshold)
         return _report(pred, labels, proba, classes)
+
+    def __repr__(self) -> str:
+        mean = self.folds.loc["mean"] if "mean" in self.folds.index else None
+        figures = f", mean macro_f1={mean['macro_f1']:.3f}" if mean is not None else ""
+        folds = [str(f) for f in self.folds.index if f != "mean"]
+        return (
+            f"CrossValidation(folds={folds}{figures}, "
+            f"predictions={len(self.predictions)} rows)"
+        )
 
     def robustness(self) -> dict[str, float]:
         """Robustness figures from rows made by `augment` (ids ``<base>-t`` and ``<base>-o``).
@@ -254,19 +299,6 @@ class CrossValidation:
         return out
 
 
-def decide(
-    proba: np.ndarray, classes: tuple[str, ...], relevance_threshold: float
-) -> np.ndarray:
-    """Labels from probabilities: ``unrelated`` below the relevance threshold,
-    else the most probable debt label (the rule of `Model`)."""
-    names = np.asarray(classes, dtype=object)
-    debt = np.asarray([i for i, c in enumerate(classes) if c != UNRELATED])
-    labels = names[debt[proba[:, debt].argmax(axis=1)]]
-    relevance = 1.0 - proba[:, classes.index(UNRELATED)]
-    labels[relevance < relevance_threshold] = UNRELATED
-    return labels
-
-
 def _splits(
     df: pd.DataFrame, by: str | None, group_col: str, n_splits: int, seed: int
 ) -> list[tuple[Any, np.ndarray, np.ndarray]]:
@@ -305,6 +337,8 @@ def cross_validate(
     text_col: str = "text",
     label_col: str = "label",
     group_col: str = "group",
+    base: str | None = None,
+    weight: float = 1.0,
     transform_train: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     show_progress: bool = False,
 ) -> CrossValidation:
@@ -312,14 +346,34 @@ def cross_validate(
 
     By default: stratified k-fold, grouped on `group_col` when present, so the
     variants of one message never straddle train and test. With ``by="source"``
-    (any column): leave one value out, e.g. train on every other writing of the
-    corpus and test on the held-out one, which shows how the model transfers to
-    text written differently. `transform_train` (e.g. an augmentation) is applied
-    to each training fold only. ``result.folds`` has accuracy, macro-F1 (over the
-    outcomes present), F1 per outcome and scam figures for each fold and their
-    mean; ``result.predictions`` has every row with its out-of-fold prediction.
+    (any column but the text and the label): leave one value out, e.g. train on
+    every other writing of the corpus and test on the held-out one, which shows
+    how the model transfers to text written differently. With ``base="bundled"``
+    each fold trains as `train` does with that option: on the bundled corpus
+    (minus any text of the test fold) plus the fold's training rows counted
+    `weight` times, with the bundled model's parameters unless `model` is given;
+    so the figures are those of the recipe you deploy. `transform_train` (e.g. an
+    augmentation) is applied to each training fold only. ``result.folds`` has
+    accuracy, macro-F1 (over the outcomes present), F1 per outcome and scam
+    figures for each fold and their mean; ``result.predictions`` has every row
+    with its out-of-fold prediction.
     """
     df = read_labeled(data, text_col=text_col, label_col=label_col)
+    if by is not None and by in {text_col, label_col, "text", "label"}:
+        raise ValueError(
+            f"Expected by= to name a column that groups the rows (such as source or "
+            f"writer), got {by!r}, the {'label' if by in (label_col, 'label') else 'text'} "
+            "column: a held-out value would be absent from training."
+        )
+    bundled = None
+    if base is not None:
+        if base != "bundled":
+            raise ValueError(f"Expected base='bundled' or None, got {base!r}.")
+        if not weight > 0:
+            raise ValueError(f"Expected a positive weight for your rows, got {weight}.")
+        bundled = bundled_corpus(augmented=True)
+        if model is None:
+            model = bundled_estimator()
     model = model if model is not None else DunningClassifier()
     splits = _splits(df, by, group_col, n_splits, seed)
     labels = list(order_classes(set(df["label"])))
@@ -331,10 +385,21 @@ def cross_validate(
         if transform_train is not None:
             train = transform_train(train)
         test = df.iloc[test_idx]
-        fitted = clone(model).fit(train["text"], train["label"])
+        estimator = clone(model)
+        if bundled is not None:
+            # The test fold's texts never reach training, not even via the corpus.
+            unseen = set(test["text"].str.strip())
+            corpus = bundled[
+                ~bundled["text"].str.strip().isin(unseen | set(train["text"]))
+            ]
+            texts = pd.concat([corpus["text"], train["text"]], ignore_index=True)
+            y = pd.concat([corpus["label"], train["label"]], ignore_index=True)
+            w = np.r_[np.ones(len(corpus)), np.full(len(train), float(weight))]
+            fitted = estimator.fit(texts, y, sample_weight=w)
+        else:
+            fitted = estimator.fit(train["text"], train["label"])
         classes = tuple(str(c) for c in fitted.classes_)
-        proba = np.asarray(fitted.predict_proba(test["text"]))
-        pred = np.asarray(fitted.predict(test["text"]), dtype=object)
+        proba, pred = _score(fitted, test["text"], classes)
         truth = test["label"].to_numpy(dtype=object)
         present = [c for c in labels if c in set(truth)]
         with warnings.catch_warnings():

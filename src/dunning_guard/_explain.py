@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._flags import _merge, flag_matches
-from ._normalize import Traced
-from ._vocab import UNRELATED
+from ._flags import FLAG_BY_ID, FLAG_TABLE, _merge
+from ._vocab import LEGITIMATE, SCAM, TOKEN_NAMES, UNRELATED
 
 if TYPE_CHECKING:
     from ._features import LinearScorer
+    from ._reading import Reading
+
+# A prediction (`_results.Prediction`, a floor up): read by attribute.
+Prediction = Any
 
 __all__ = ["Advice", "Contribution", "advise", "explain"]
 
@@ -31,8 +35,11 @@ class Advice:
 @dataclasses.dataclass(frozen=True)
 class Contribution:
     """A feature's push on the decision: ``weight`` > 0 pushed for the label, < 0
-    against it (towards the runner-up). ``kind`` is ``word``, ``char`` or ``flag``;
-    ``spans`` are offsets into the original message."""
+    against it (towards the runner-up). ``feature`` is what the model read, with
+    typed values shown as ``<mobile number>``, ``<amount>``…; word and character
+    n-grams that read the same are one contribution (``kind`` ``word`` when a
+    word is among them, else ``char``); ``flag`` is a red flag. ``spans`` are
+    offsets into the original message."""
 
     feature: str
     kind: str
@@ -44,7 +51,7 @@ class Contribution:
 
 
 _BY_LABEL = {
-    "scam": (
+    SCAM: (
         "这条消息具有诈骗特征：不要转账、不要添加对方的私人联系方式、不要点击其中的链接，"
         "请通过贷款机构的官方App或官方客服电话核实，并保留短信作为证据。",
         "This message looks fraudulent: do not pay, add its contacts or open its links; "
@@ -66,45 +73,19 @@ _BY_LABEL = {
         "This is a repayment reminder: pay on time through the official app or autopay; call the "
         "official hotline with any question.",
     ),
-}
-_BY_FLAG = {
-    "personal_account": (
-        "正规机构不会要求您向个人账户或所谓“安全账户”转账。",
-        "Real lenders never ask you to pay a personal or 'safe' account.",
-    ),
-    "credential_request": (
-        "不要向任何人提供验证码、密码或卡号。",
-        "Never share a verification code, password or card number.",
-    ),
-    "authority_impersonation": (
-        "公检法机关不会通过电话或短信要求转账。",
-        "Police, courts and regulators never ask for money by phone or SMS.",
-    ),
-    "clearance_fee": (
-        "征信记录无法花钱消除，注销账户和撤诉都不需要付费。",
-        "No fee can clear a credit record, cancel an account or stop a lawsuit.",
-    ),
-    "private_contact": (
-        "不要添加对方的私人微信、QQ或手机号协商还款。",
-        "Do not move the conversation to a private WeChat, QQ or mobile number.",
-    ),
-    "unofficial_link": (
-        "链接不是官方域名，不要点击。",
-        "The link is not on the lender's official domain; do not open it.",
-    ),
-    "app_install": (
-        "不要安装来历不明的应用或共享屏幕。",
-        "Do not install unknown apps or share your screen.",
+    UNRELATED: (
+        "这条消息与欠款无关，不是催收或还款消息。",
+        "This message is not about a debt: it is not a collection or repayment message.",
     ),
 }
-_BY_LABEL[UNRELATED] = (
-    "这条消息与欠款无关，不是催收或还款消息。",
-    "This message is not about a debt: it is not a collection or repayment message.",
-)
+assert set(_BY_LABEL) == {*LEGITIMATE, SCAM, UNRELATED}
+# Gravest first: highest severity, then table order.
+_GRAVEST_FIRST = sorted(FLAG_TABLE, key=lambda f: -f.severity)
 
 
 def advise(label: str, flag_ids: tuple[str, ...]) -> Advice:
-    """Advice for a prediction: a sentence for the label, one for its gravest flag.
+    """Advice for a prediction: a sentence for the label and, for a scam or a legal
+    escalation, one for its gravest red flag.
 
     Examples
     --------
@@ -113,56 +94,90 @@ def advise(label: str, flag_ids: tuple[str, ...]) -> Advice:
     >>> advise("unrelated", ()).en
     'This message is not about a debt: it is not a collection or repayment message.'
     """
-    zh, en = _BY_LABEL[label] if label in _BY_LABEL else _BY_LABEL[UNRELATED]
-    extra = next((_BY_FLAG[f] for f in _BY_FLAG if f in flag_ids), None)
-    if extra is not None and label in ("scam", "legal"):
-        zh, en = zh + extra[0], en + " " + extra[1]
+    zh, en = _BY_LABEL.get(label, _BY_LABEL[UNRELATED])
+    gravest = next((f for f in _GRAVEST_FIRST if f.id in flag_ids), None)
+    if gravest is not None and label in (SCAM, "legal"):
+        zh, en = zh + gravest.advice_zh, en + " " + gravest.advice_en
     return Advice(zh, en)
 
 
-def _spans(traced: Traced, kind: str, name: str) -> tuple[tuple[int, int], ...]:
-    text = traced.text
-    if kind == "flag":
-        return _merge([traced.span(a, b) for a, b in flag_matches(text).get(name, [])])
+_TOKEN = re.compile("|".join(sorted(TOKEN_NAMES, key=len, reverse=True)))
+
+
+def _locate(
+    reading: Reading, kind: str, name: str
+) -> tuple[str, tuple[int, int] | None]:
+    """Where an n-gram reads in the normalized text, widened to whole typed tokens,
+    and how it reads there (typed tokens by their names)."""
+    text = reading.normalized
     tokens = [name] if kind == "char" else name.split(" ")
     start = text.find(tokens[0])
     if start < 0:
-        return ()
+        return _TOKEN.sub(lambda m: TOKEN_NAMES[m[0]], name), None
     end = start + len(tokens[0])
     for token in tokens[1:]:
         nxt = text.find(token, end)
         if nxt < 0:
             break
         end = nxt + len(token)
-    return (traced.span(start, end),)
+    for m in _TOKEN.finditer(text, max(0, start - 16), min(len(text), end + 16)):
+        if m.start() < end and start < m.end():
+            start, end = min(start, m.start()), max(end, m.end())
+    shown = _TOKEN.sub(lambda m: TOKEN_NAMES[m[0]], text[start:end])
+    return shown, (start, end)
 
 
 def explain(
     scorer: LinearScorer,
     classes: tuple[str, ...],
-    proba: np.ndarray,
-    label: str,
-    traced: Traced,
+    prediction: Prediction,
+    reading: Reading,
+    features: tuple[np.ndarray, np.ndarray, np.ndarray],
     k: int = 5,
 ) -> list[Contribution]:
-    """The `k` strongest contributions for `label` and the `k` strongest against it.
+    """The `k` strongest contributions for the prediction's label and the `k`
+    strongest against it, from the `features` the message was scored with.
 
     A contribution is a feature's value times the difference of its coefficients for
-    `label` and for the runner-up class (the linear model's log-odds between them).
+    the label and for the runner-up class (the linear model's log-odds between them);
+    features that read the same in the message are summed.
     """
-    _, cols, values = scorer.features([traced.text])
+    _, cols, values = features
+    label = prediction.label
+    proba = np.asarray([prediction.scores[c] for c in classes])
     runner_up = next(c for c in (classes[i] for i in np.argsort(-proba)) if c != label)
     coef = scorer.coef
     weights = coef[classes.index(label)] - coef[classes.index(runner_up)]
     contrib = values * weights[cols]
-    order = np.argsort(-contrib, kind="stable")
-    picked = [i for i in order[:k] if contrib[i] > 0] + [
-        i for i in order[::-1][:k] if contrib[i] < 0
-    ]
-    out = []
-    for i in picked:
-        kind, name = scorer.feature_name(int(cols[i]))
-        out.append(
-            Contribution(name, kind, float(contrib[i]), _spans(traced, kind, name))
+    flag_spans = dict(reading.matches)
+    merged: dict[tuple[str, str], list[Any]] = {}
+    for col, value in zip(cols.tolist(), contrib.tolist()):
+        kind, name = scorer.feature_name(col)
+        if kind == "flag":
+            key: tuple[str, str] = ("flag", name)
+            where = list(flag_spans.get(name, ()))
+        else:
+            shown, at = _locate(reading, kind, name)
+            key, where = ("text", shown), [at] if at else []
+        entry = merged.setdefault(key, [kind, 0.0, set()])
+        if kind == "word":
+            entry[0] = "word"
+        entry[1] += value
+        entry[2].update(where)
+    items = [
+        Contribution(
+            shown,
+            kind,
+            weight,
+            _merge(reading.traced.span(a, b) for a, b in spans),
         )
-    return out
+        for (_, shown), (kind, weight, spans) in merged.items()
+    ]
+    ranked = sorted(items, key=lambda c: -c.weight)
+    return [c for c in ranked[:k] if c.weight > 0] + [
+        c for c in ranked[::-1][:k] if c.weight < 0
+    ]
+
+
+# Every flag in the table has its texts: the advice above relies on it.
+assert all(f.advice_zh and f.advice_en and f.zh and f.en for f in FLAG_BY_ID.values())

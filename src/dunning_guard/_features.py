@@ -1,10 +1,11 @@
 """Features and scores as plain arrays: the one scoring path.
 
-A fitted model is a word vocabulary, a character vocabulary, their idf weights and a
-coefficient matrix. `LinearScorer` holds exactly that and computes, with NumPy only,
-what the fitted scikit-learn pipeline computes: TF-IDF over jieba word n-grams and
-character n-grams (each block L2-normalized), optional red-flag columns, then a
-softmax over the linear scores. Character n-grams are looked up as integer keys in
+A fitted model is a list of feature blocks (a word vocabulary, a character
+vocabulary, with their idf weights; red flags) and a coefficient matrix.
+`LinearScorer` holds exactly that and computes, with NumPy only, what the fitted
+scikit-learn pipeline computes: TF-IDF over jieba word n-grams and character
+n-grams (each block L2-normalized), optional red-flag columns, then a softmax over
+the linear scores. Character n-grams are looked up as integer keys in
 sorted arrays, a whole batch at once.
 """
 
@@ -14,13 +15,14 @@ import dataclasses
 import functools
 import re
 from collections.abc import Sequence
+from typing import Union
 
 import numpy as np
 
-from ._flags import FLAGS, flag_ids
+from ._reading import Reading
 from ._segment import segment
 
-__all__ = ["LinearScorer", "Vocabulary"]
+__all__ = ["FlagBlock", "LinearScorer", "Vocabulary"]
 
 # scikit-learn's character analyzer collapses runs of whitespace before n-grams.
 _WHITE_SPACES = re.compile(r"\s\s+")
@@ -151,18 +153,43 @@ class Vocabulary:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class LinearScorer:
-    """TF-IDF blocks (words, then characters, then red flags) and a softmax on top.
+class FlagBlock:
+    """Red flags as features: one column per flag id of `ids` (in that order),
+    valued `weight` where the flag is raised. The ids come from the model file, so
+    a model keeps its columns when the library adds or reorders flags."""
 
-    ``coef`` has one row per class and one column per feature, in block order;
-    ``flag_weight`` is the value of a raised red flag, or None without flag columns.
+    ids: tuple[str, ...]
+    weight: float
+
+    kind = "flag"
+
+    def __post_init__(self) -> None:
+        if len(set(self.ids)) != len(self.ids):
+            raise ValueError(f"Expected distinct flag ids, got {list(self.ids)}.")
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.ids
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {f: j for j, f in enumerate(self.ids)}
+
+
+Block = Union[Vocabulary, FlagBlock]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LinearScorer:
+    """Feature blocks (word and character TF-IDF, red flags) and a softmax on top.
+
+    ``coef`` has one row per class and one column per feature, in block order.
     """
 
-    blocks: tuple[Vocabulary, ...]
+    blocks: tuple[Block, ...]
     coef: np.ndarray
     intercept: np.ndarray
     sublinear_tf: bool = True
-    flag_weight: float | None = None
 
     def __post_init__(self) -> None:
         width = self.n_features
@@ -178,8 +205,12 @@ class LinearScorer:
 
     @property
     def n_features(self) -> int:
-        flags = len(FLAGS) if self.flag_weight is not None else 0
-        return sum(len(b.terms) for b in self.blocks) + flags
+        return sum(len(b.terms) for b in self.blocks)
+
+    @property
+    def uses_flags(self) -> bool:
+        """Whether scoring needs the red flags (a flag block is present)."""
+        return any(isinstance(b, FlagBlock) for b in self.blocks)
 
     def feature_name(self, column: int) -> tuple[str, str]:
         """The kind (``word``, ``char`` or ``flag``) and the n-gram of a column."""
@@ -187,45 +218,61 @@ class LinearScorer:
             if column < len(block.terms):
                 return block.kind, block.terms[column]
             column -= len(block.terms)
-        return "flag", FLAGS[column]
+        raise IndexError(f"Expected a column below {self.n_features}, got {column}.")
 
     def features(
-        self, docs: Sequence[str]
+        self, readings: Sequence[Reading]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All features of normalized `docs` as (row, column, value) triplets."""
+        """All features of `readings` as (row, column, value) triplets."""
+        docs = [r.normalized for r in readings]
         parts, offset = [], 0
         for block in self.blocks:
-            rows, cols, values = block.tfidf(docs, self.sublinear_tf)
-            parts.append((rows, cols + offset, values))
+            if isinstance(block, FlagBlock):
+                index = block.index
+                # Sorted: the columns' order, not the library's flag order, sets
+                # the order of the sums (a model scores bit for bit the same).
+                pairs = sorted(
+                    (row, offset + index[f])
+                    for row, r in enumerate(readings)
+                    for f in r.flag_ids
+                    if f in index
+                )
+                rows = np.asarray([p[0] for p in pairs], dtype=np.int64)
+                cols = np.asarray([p[1] for p in pairs], dtype=np.int64)
+                values = np.full(len(pairs), float(block.weight))
+            else:
+                rows, cols, values = block.tfidf(docs, self.sublinear_tf)
+                cols = cols + offset
+            parts.append((rows, cols, values))
             offset += len(block.terms)
-        if self.flag_weight is not None:
-            pairs = [
-                (r, offset + FLAGS.index(f))
-                for r, doc in enumerate(docs)
-                for f in flag_ids(doc)
-            ]
-            rows = np.asarray([p[0] for p in pairs], dtype=np.int64)
-            cols = np.asarray([p[1] for p in pairs], dtype=np.int64)
-            parts.append((rows, cols, np.full(len(pairs), float(self.flag_weight))))
         if not parts:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0)
         return tuple(np.concatenate(x) for x in zip(*parts))  # type: ignore[return-value]
 
-    def decision(self, docs: Sequence[str]) -> np.ndarray:
-        """Linear scores, shape (len(docs), n_classes)."""
-        rows, cols, values = self.features(docs)
-        scores = np.empty((len(docs), len(self.intercept)))
+    def decision(
+        self, features: tuple[np.ndarray, np.ndarray, np.ndarray], n: int
+    ) -> np.ndarray:
+        """Linear scores of `n` rows of `features`, shape (n, n_classes)."""
+        rows, cols, values = features
+        scores = np.empty((n, len(self.intercept)))
         for k, (weights, bias) in enumerate(zip(self.coef, self.intercept)):
             scores[:, k] = np.bincount(
-                rows, weights=values * weights[cols], minlength=len(docs)
+                rows, weights=values * weights[cols], minlength=n
             )
             scores[:, k] += bias
         return scores
 
-    def proba(self, docs: Sequence[str]) -> np.ndarray:
-        """Class probabilities (softmax of `decision`), shape (len(docs), n_classes)."""
-        scores = self.decision(docs)
+    def proba(
+        self,
+        readings: Sequence[Reading],
+        features: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """Class probabilities (softmax of `decision`), shape (n, n_classes); pass
+        the `features` of `readings` when you have them already."""
+        if features is None:
+            features = self.features(readings)
+        scores = self.decision(features, len(readings))
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)

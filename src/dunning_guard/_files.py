@@ -22,7 +22,15 @@ from os import PathLike
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["MAX_FIELD_CHARS", "atomic_write", "check_writable", "csv_rows"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "MAX_RECORD_LINES",
+    "atomic_write",
+    "check_writable",
+    "csv_rows",
+    "numbered_rows",
+    "read_csv_frame",
+]
 
 #: A CSV field longer than this many characters is refused (a message is scored on
 #: its first 2,000 characters anyway), so one broken quote cannot eat the memory.
@@ -140,54 +148,112 @@ def open_text(path: str | PathLike[str], encoding: str = "utf-8") -> IO[str]:
         raise ValueError(f"Unknown encoding {encoding!r}.") from None
 
 
-def csv_rows(path: str | PathLike[str], encoding: str = "utf-8") -> Iterator[list[str]]:
-    """The rows of a CSV file, header first; refuses ragged rows and huge fields.
+#: A record may span at most this many lines: a stray quote that closes thousands
+#: of lines later is refused instead of swallowing them into one text.
+MAX_RECORD_LINES = 1_000
 
-    Raises `ValueError` naming the file and line of a row whose number of fields
-    differs from the header's, of a field over `MAX_FIELD_CHARS`, or of text that
-    does not decode (with a hint to pass the right encoding, e.g. gbk or big5).
+
+def _decode_error_line(path: str | PathLike[str], encoding: str) -> int:
+    """The line of the first bytes that do not decode, counted in the file itself
+    (the text reader decodes ahead, so its position says little)."""
+    number = 1
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return number
+
+
+def numbered_rows(
+    path: str | PathLike[str], encoding: str = "utf-8"
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV file with the line each starts on, header first.
+
+    Refuses, with a `ValueError` naming the file and the line: a row whose
+    number of fields differs from the header's; a header that repeats a name; a
+    field over `MAX_FIELD_CHARS`; a quoted field never closed, or spanning more
+    than `MAX_RECORD_LINES` lines; text that does not decode (with a hint to pass
+    the right encoding, e.g. gbk or big5).
     """
     previous = csv.field_size_limit()
     csv.field_size_limit(MAX_FIELD_CHARS)
+    start = 1
     try:
         with open_text(path, encoding) as f:
-            reader = csv.reader(f)
+            reader = csv.reader(f, strict=True)
             width = None
             try:
-                for row in reader:
+                while True:
+                    start = reader.line_num + 1
+                    try:
+                        row = next(reader)
+                    except StopIteration:
+                        break
+                    if reader.line_num - start >= MAX_RECORD_LINES:
+                        raise ValueError(
+                            f"{path}, line {start}: a quoted field runs over "
+                            f"{reader.line_num - start + 1:,} lines; a quote is "
+                            "probably not closed."
+                        )
                     if width is None:
                         width = len(row)
+                        seen = [c for c in row if row.count(c) > 1]
+                        if seen:
+                            raise ValueError(
+                                f"{path}, line {start}: the header repeats the "
+                                f"column {seen[0]!r}; give every column its own name."
+                            )
                     elif len(row) != width and row:
                         raise ValueError(
-                            f"{path}, line {reader.line_num}: expected {width} fields "
+                            f"{path}, line {start}: expected {width} fields "
                             f"like the header, found {len(row)}; quote texts that "
                             'contain commas ("…,…").'
                         )
                     if row:
-                        yield row
+                        yield start, row
             except UnicodeDecodeError:
+                line = _decode_error_line(path, getattr(f, "encoding", encoding))
                 raise ValueError(
-                    f"{path}, line {reader.line_num + 1}: not {encoding} text; pass "
+                    f"{path}, line {line}: not {encoding} text; pass "
                     "the file's encoding, e.g. --encoding gbk or big5."
                 ) from None
             except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    raise ValueError(
+                        f"{path}, line {start}: a quoted field opened here is "
+                        "never closed."
+                    ) from None
                 raise ValueError(
-                    f"{path}, line {reader.line_num}: {exc} (fields are limited to "
+                    f"{path}, line {start}: {exc} (fields are limited to "
                     f"{MAX_FIELD_CHARS:,} characters)."
                 ) from None
     finally:
         csv.field_size_limit(previous)
 
 
+def csv_rows(path: str | PathLike[str], encoding: str = "utf-8") -> Iterator[list[str]]:
+    """The rows of a CSV file, header first, checked as `numbered_rows` says."""
+    for _, row in numbered_rows(path, encoding):
+        yield row
+
+
 def read_csv_frame(path: str | PathLike[str], encoding: str = "utf-8") -> Any:
-    """A CSV file as a DataFrame of str, read with the checks of `csv_rows`."""
+    """A CSV file as a DataFrame of str, read with the checks of `numbered_rows`;
+    ``df.attrs["lines"]`` holds the line each row starts on (for error messages)."""
     import pandas as pd
 
-    rows = csv_rows(path, encoding)
-    header = next(rows, None)
-    if header is None:
+    rows = numbered_rows(path, encoding)
+    first = next(rows, None)
+    if first is None:
         raise ValueError(f"{path} is empty; expected a header row.")
-    return pd.DataFrame(list(rows), columns=header, dtype=object).astype(str)
+    numbered = list(rows)
+    df = pd.DataFrame(
+        [row for _, row in numbered], columns=first[1], dtype=object
+    ).astype(str)
+    df.attrs["lines"] = [line for line, _ in numbered]
+    return df
 
 
 def stderr_is_terminal() -> bool:

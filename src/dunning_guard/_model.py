@@ -1,200 +1,266 @@
-"""`DunningClassifier`: the scikit-learn estimator that learns a `Model`.
+"""`Model`: a fitted model as plain data, scoring messages without scikit-learn.
 
-It is an estimator in every way scikit-learn checks (`clone`, `GridSearchCV`,
-`cross_val_score`, `get_params`); `fit` trains the pipeline and exports its fitted
-state as the data-only `Model` (``model_``) that scores, explains and saves.
+`load` returns one and `DunningClassifier.fit` makes one, so the bundled model, a
+retrained model and an estimator in a grid search all score through the same code:
+read each message once (normalize, match the rules), look the features up, one
+matrix product, decide; the evidence a prediction shows comes from the same reading.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from numbers import Integral, Real
+import os
+from collections.abc import Iterable, Mapping
 from os import PathLike
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
-from ._explain import Contribution
-from ._pipeline import export_scorer, make_pipeline
+from ._decision import check_threshold, decide, relevance
+from ._explain import Contribution, explain
+from ._features import LinearScorer
+from ._flags import Fact
+from ._format import write_model_file
+from ._reading import Reading, read
 from ._results import Prediction, Predictions
-from ._scorer import Model, as_texts
-from ._vocab import UNRELATED, order_classes
+from ._sender import adjust_for_sender, sender_kind
+from ._vocab import UNRELATED
 
-__all__ = ["DunningClassifier"]
+__all__ = ["Model", "as_texts"]
+
+#: Distinct normalized texts are scored this many at a time, so memory stays flat.
+CHUNK = 2048
+#: Batches smaller than this are scored in one process whatever `n_jobs` says:
+#: starting workers and shipping the model costs more than it saves.
+PARALLEL_MIN_BATCH = 2000
 
 
-def _check_ngrams(name: str, value: Any, high: int | None = None) -> None:
-    ok = (
-        len(value) == 2
-        and all(isinstance(v, Integral) and not isinstance(v, bool) for v in value)
-        and 1 <= value[0] <= value[1]
-        and (high is None or value[1] <= high)
-    )
-    if not ok:
-        limit = f" <= {high}" if high else ""
-        raise ValueError(
-            f"Expected {name} to be a pair (min_n, max_n) of ints with "
-            f"1 <= min_n <= max_n{limit}, got {value!r}."
+def _is_pandas(X: object, kind: str) -> bool:
+    return type(X).__module__.startswith("pandas") and type(X).__name__ == kind
+
+
+def as_texts(X: object) -> tuple[list[str], tuple[Any, ...] | None]:
+    """Check a batch of messages; return it as a list of str and its row labels.
+
+    The row labels are a pandas Series' index (None for other inputs). A
+    `TypeError` names the position, and the row label, of the first element that
+    is not a str.
+    """
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            f"Expected a list of messages, got a single {type(X).__name__}; "
+            "use classify(text) or predict([text])."
         )
+    if _is_pandas(X, "DataFrame"):
+        raise TypeError(
+            "Expected a list or Series of messages, got a DataFrame; pass its text "
+            "column, e.g. df['text']."
+        )
+    if isinstance(X, Mapping) or not isinstance(X, Iterable):
+        raise TypeError(
+            f"Expected a list, tuple, array or Series of messages, got "
+            f"{type(X).__name__}."
+        )
+    labels = tuple(X.index) if _is_pandas(X, "Series") else None  # type: ignore[attr-defined]
+    texts = list(X)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            where = f"position {i}" + (
+                f" (index label {labels[i]!r})" if labels is not None else ""
+            )
+            hint = (
+                " Decode bytes first, e.g. b.decode('utf-8')."
+                if isinstance(text, bytes)
+                else " Fill or drop missing texts first."
+                if text is None or text != text
+                else ""
+            )
+            raise TypeError(
+                f"Expected every message to be a str, got {type(text).__name__} "
+                f"at {where}.{hint}"
+            )
+    return texts, labels
 
 
-class DunningClassifier(ClassifierMixin, BaseEstimator):
-    """Label Chinese debt-collection messages: reminder, overdue, legal, scam, or
-    unrelated.
+def _effective_jobs(n_jobs: int | None) -> int:
+    cores = os.cpu_count() or 1
+    if n_jobs is None or n_jobs == 1:
+        return 1
+    if n_jobs < 0:
+        return max(1, cores + 1 + n_jobs)
+    return min(n_jobs, cores)
 
-    Rows labeled ``"unrelated"`` (neither a debt nor a scam) make it a class of its
-    own: a message is ``unrelated`` when its relevance (``1 - P(unrelated)``) is
-    below `relevance_threshold`. Without such rows every message gets one of the
-    debt labels and relevance 1. After `fit`, ``model_`` is the data-only `Model`
-    (what `load` returns), ``pipeline_`` the fitted scikit-learn pipeline.
 
-    Parameters
-    ----------
-    C : float
-        Inverse regularization strength of the logistic regression (> 0).
-    word_ngrams : tuple of int
-        Range of jieba word n-grams.
-    char_ngrams : tuple of int or None
-        Range of character n-grams (at most 3); None uses words only.
-    min_df : int
-        Ignore n-grams seen in fewer messages than this (>= 1).
-    class_weight : "balanced", dict or None
-        Passed to the logistic regression.
-    relevance_threshold : float
-        In [0, 1]: a message is ``unrelated`` when its relevance is below this.
-    red_flags : bool
-        Also feed the red flags (see `FLAGS`) to the classifier as features. Off by
-        default (see the model card); predictions carry their red flags either way.
-    n_jobs : int or None
-        Processes for scoring batches of at least 2,000 messages (None or 1: one
-        process, -1: all cores; capped at the cores available). Fitting uses one.
+class Model:
+    """A fitted dunning_guard model: classes, feature tables and coefficients.
+
+    It labels messages (`classify`, `classify_many`, `predict`, `predict_proba`,
+    `predict_relevance`) without importing scikit-learn or pandas, and `save`
+    writes it as data only (JSON and NumPy arrays). When ``unrelated`` is one of
+    `classes_`, a message is ``unrelated`` when its relevance (``1 -
+    P(unrelated)``) is below `relevance_threshold`, else it gets the most probable
+    debt label; without it, the most probable class wins and relevance is 1.
 
     Examples
     --------
-    >>> texts = ["您的账单明天到期，请按时还款", "您已逾期3天，请尽快还款"] * 3
-    >>> model = DunningClassifier(min_df=1).fit(texts, ["reminder", "overdue"] * 3)
-    >>> model.predict(["账单明天到期"])[0]
-    'reminder'
+    >>> import dunning_guard as dg
+    >>> model = dg.load()
+    >>> model.classify("【顺丰速运】您的快件已到达驿站，取件码8-2-1031。").label
+    'unrelated'
     """
-
-    _parameter_constraints: dict = {  # noqa: RUF012 - scikit-learn's convention
-        "C": [Interval(Real, 0, None, closed="neither")],
-        "word_ngrams": [tuple, list],
-        "char_ngrams": [tuple, list, None],
-        "min_df": [Interval(Integral, 1, None, closed="left")],
-        "class_weight": [StrOptions({"balanced"}), dict, None],
-        "relevance_threshold": [Interval(Real, 0, 1, closed="both")],
-        "red_flags": ["boolean"],
-        "n_jobs": [Integral, None],
-    }
 
     def __init__(
         self,
+        scorer: LinearScorer,
+        classes: Iterable[str],
         *,
-        C: float = 10.0,
-        word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] | None = (1, 3),
-        min_df: int = 2,
-        class_weight: str | dict | None = None,
         relevance_threshold: float = 0.5,
-        red_flags: bool = False,
+        metadata: Mapping[str, Any] | None = None,
         n_jobs: int | None = None,
     ):
-        self.C = C
-        self.word_ngrams = word_ngrams
-        self.char_ngrams = char_ngrams
-        self.min_df = min_df
-        self.class_weight = class_weight
-        self.relevance_threshold = relevance_threshold
-        self.red_flags = red_flags
+        self.scorer = scorer
+        names = tuple(str(c) for c in classes)
+        if len(names) != scorer.coef.shape[0] or len(names) < 2:
+            raise ValueError(
+                f"Expected one coefficient row per class (at least 2), got "
+                f"{scorer.coef.shape[0]} rows for classes {list(names)}."
+            )
+        if len(set(names)) != len(names):
+            raise ValueError(f"Expected distinct class names, got {list(names)}.")
+        self._classes = names
+        self.relevance_threshold = check_threshold(relevance_threshold)
+        self.metadata = dict(metadata or {})
         self.n_jobs = n_jobs
 
-    def _make_pipeline(self) -> Any:
-        params: dict[str, Any] = {
-            "clf__C": self.C,
-            "clf__class_weight": self.class_weight,
-            "features__words__ngram_range": tuple(self.word_ngrams),
-            "features__words__min_df": self.min_df,
-        }
-        if not self.red_flags:
-            params["features__flags"] = "drop"
-        if self.char_ngrams is None:
-            params["features__chars"] = "drop"
-        else:
-            params["features__chars__ngram_range"] = tuple(self.char_ngrams)
-            params["features__chars__min_df"] = self.min_df
-        return make_pipeline(**params)
+    @property
+    def classes_(self) -> np.ndarray:
+        """The classes, in label-guide order (``unrelated`` last when present)."""
+        return np.asarray(self._classes, dtype=object)
 
-    def fit(
-        self,
-        X: Iterable[str],
-        y: Iterable[str],
-        sample_weight: Iterable[float] | None = None,
-    ) -> DunningClassifier:
-        """Fit on messages `X` with labels `y` (optionally weighted per row)."""
-        self._validate_params()
-        _check_ngrams("word_ngrams", self.word_ngrams)
-        if self.char_ngrams is not None:
-            _check_ngrams("char_ngrams", self.char_ngrams, high=3)
-        texts, _ = as_texts(X)
-        labels = np.asarray([str(v) for v in y], dtype=object)
-        if len(texts) != len(labels):
-            raise ValueError(
-                f"Expected as many labels as messages, got {len(labels)} for {len(texts)}."
-            )
-        if len(set(labels) - {UNRELATED}) < 2:
-            raise ValueError(
-                f"Expected at least 2 labels besides {UNRELATED!r} to learn from, "
-                f"got {sorted(set(labels))}."
-            )
-        fit_params = {}
-        if sample_weight is not None:
-            weights = np.asarray(list(sample_weight), dtype=np.float64)
-            if weights.shape != (len(texts),) or (weights < 0).any():
-                raise ValueError(
-                    f"Expected one non-negative weight per message, got shape "
-                    f"{weights.shape} for {len(texts)} messages."
-                )
-            fit_params["clf__sample_weight"] = weights
-        self.pipeline_ = self._make_pipeline().fit(texts, labels, **fit_params)
-        classes = order_classes(self.pipeline_.classes_)
-        self.model_ = Model(
-            export_scorer(self.pipeline_, classes),
-            classes,
-            relevance_threshold=self.relevance_threshold,
-            metadata={"params": self._json_params()},
-            n_jobs=self.n_jobs,
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The classes as a tuple; kept for 0.2 code, use `classes_` (removed in 0.4)."""
+        return self._classes
+
+    def __repr__(self) -> str:
+        n = self.scorer.n_features
+        return (
+            f"Model(classes={list(self._classes)}, n_features={n}, "
+            f"relevance_threshold={self.relevance_threshold})"
         )
-        self.classes_ = self.model_.classes_
-        return self
 
-    def _json_params(self) -> dict[str, Any]:
-        return {
-            k: list(v) if isinstance(v, tuple) else v
-            for k, v in self.get_params().items()
-        }
+    # -- scoring -----------------------------------------------------------------
 
-    def _fitted(self) -> Model:
-        check_is_fitted(self, "model_")
-        # relevance_threshold and n_jobs may be changed after fitting (set_params).
-        self.model_.relevance_threshold = float(self.relevance_threshold)
-        self.model_.n_jobs = self.n_jobs
-        return self.model_
+    def _chunk_proba(self, readings: list[Reading]) -> np.ndarray:
+        # Repeated texts are scored once.
+        index: dict[str, int] = {}
+        first: list[Reading] = []
+        inverse = np.empty(len(readings), dtype=np.int64)
+        for i, r in enumerate(readings):
+            k = index.setdefault(r.normalized, len(index))
+            if k == len(first):
+                first.append(r)
+            inverse[i] = k
+        parts = [
+            self.scorer.proba(first[i : i + CHUNK]) for i in range(0, len(first), CHUNK)
+        ]
+        proba = np.vstack(parts) if parts else np.empty((0, len(self._classes)))
+        return proba[inverse]
+
+    def _nothing_to_read(
+        self, readings: list[Reading], proba: np.ndarray
+    ) -> np.ndarray:
+        if UNRELATED in self._classes:
+            # Nothing to read is not a debt message: no words, no evidence.
+            empty = np.fromiter((not r.normalized for r in readings), dtype=bool)
+            proba[empty] = 0.0
+            proba[empty, self._classes.index(UNRELATED)] = 1.0
+        return proba
+
+    def _proba(self, readings: list[Reading]) -> np.ndarray:
+        jobs = _effective_jobs(self.n_jobs)
+        if jobs == 1 or len(readings) < PARALLEL_MIN_BATCH:
+            proba = self._chunk_proba(readings)
+        else:
+            # jieba is pure Python and holds the GIL: only processes give a speed-up.
+            from joblib import Parallel, delayed
+
+            if self.scorer.uses_flags:
+                for r in readings:
+                    _ = r.matches  # found here once, shipped with the reading
+            bounds = np.linspace(0, len(readings), jobs + 1).astype(int)
+            parts = Parallel(n_jobs=jobs)(
+                delayed(self._chunk_proba)(readings[a:b])
+                for a, b in zip(bounds[:-1], bounds[1:])
+            )
+            proba = np.vstack(parts)
+        return self._nothing_to_read(readings, proba)
+
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        """Labels for rows of `predict_proba`: the rule `predict` applies.
+
+        Examples
+        --------
+        >>> import dunning_guard as dg
+        >>> model = dg.load()
+        >>> texts = ["账单明天到期", "明天开会"]
+        >>> list(model.decide(model.predict_proba(texts))) == list(model.predict(texts))
+        True
+        """
+        return decide(proba, self._classes, self.relevance_threshold)
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Probabilities, shape (n, n_classes), columns in `classes_`."""
-        return self._fitted().predict_proba(X)
+        texts, _ = as_texts(X)
+        return self._proba([read(t) for t in texts])
 
     def predict_relevance(self, X: Iterable[str]) -> np.ndarray:
         """Relevance of each message: the probability it is about a debt or a scam."""
-        return self._fitted().predict_relevance(X)
+        return relevance(self.predict_proba(X), self._classes)
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
-        """The label of each message (``unrelated`` below the relevance threshold)."""
-        return self._fitted().predict(X)
+        """The label of each message (see the class docstring for the rule)."""
+        return self.decide(self.predict_proba(X))
+
+    def score(self, X: Iterable[str], y: Iterable[str]) -> float:
+        """Accuracy of `predict` against labels `y`."""
+        truth = np.asarray(list(y), dtype=object)
+        return float((self.predict(X) == truth).mean())
+
+    def _predictions(
+        self,
+        readings: list[Reading],
+        senders: list[object],
+        proba: np.ndarray | None = None,
+    ) -> list[Prediction]:
+        """Verdicts with their evidence; `proba` when the caller scored already."""
+        if proba is None:
+            proba = self._proba(readings)
+        for i, sender in enumerate(senders):
+            if sender is not None:
+                proba[i] = adjust_for_sender(proba[i], self._classes, sender)
+        labels = decide(proba, self._classes, self.relevance_threshold)
+        rel = relevance(proba, self._classes)
+        out = []
+        for reading, row, r, label, sender in zip(
+            readings, proba, rel, labels, senders
+        ):
+            flags, found = reading.evidence(mechanisms_only=label == UNRELATED)
+            kind = sender_kind(sender)
+            if kind is not None:
+                found = (*found, Fact("sender", str(sender), (0, 0), kind))
+            out.append(
+                Prediction(
+                    text=reading.text,
+                    label=str(label),
+                    scores=dict(zip(self._classes, row.tolist())),
+                    relevance=float(r),
+                    flag_ids=tuple(f.id for f in flags),
+                    sender=sender if isinstance(sender, str) else None,
+                    red_flags=flags,
+                    facts=found,
+                )
+            )
+        return out
 
     def classify_many(
         self,
@@ -203,19 +269,60 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         relevant_only: bool = False,
         senders: Iterable[object] | None = None,
     ) -> Predictions:
-        """See `Model.classify_many`."""
-        return self._fitted().classify_many(
-            texts, relevant_only=relevant_only, senders=senders
-        )
+        """Classify a batch; the result converts to a DataFrame with `to_frame()`.
+
+        A pandas Series keeps its index in the DataFrame. With `relevant_only`,
+        messages labeled ``unrelated`` are left out (the index says which stayed).
+        `senders` (one per message, None where unknown) is used as in `classify`.
+        """
+        items, labels = as_texts(texts)
+        senders = [None] * len(items) if senders is None else list(senders)
+        if len(senders) != len(items):
+            raise ValueError(
+                f"Expected one sender per message, got {len(senders)} for {len(items)}."
+            )
+        predictions = self._predictions([read(t) for t in items], senders)
+        rows = labels if labels is not None else tuple(range(len(items)))
+        if relevant_only:
+            keep = [k for k, p in enumerate(predictions) if p.relevant]
+            predictions = [predictions[k] for k in keep]
+            rows = tuple(rows[k] for k in keep)
+        return Predictions(predictions, rows, self._classes)
 
     def classify(self, text: str, sender: object = None) -> Prediction:
-        """See `Model.classify`."""
-        return self._fitted().classify(text, sender)
+        """Classify one message; `sender` is the number or short code it came from.
+
+        A personal mobile sender makes a scam more likely and an official short
+        code (95xxx, 106xx gateways, 400/800) less likely (see `SENDER_SCAM_ODDS`);
+        a missing sender (None, NaN, "NULL", "unknown") changes nothing. Empty or
+        whitespace-only text is ``unrelated`` (for a model that knows the class);
+        text longer than `MAX_CHARS` is scored on its first `MAX_CHARS` characters.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"Expected a message as str, got {type(text).__name__}.")
+        return self._predictions([read(text)], [sender])[0]
 
     def explain(self, text: str, k: int = 5) -> list[Contribution]:
-        """See `Model.explain`."""
-        return self._fitted().explain(text, k)
+        """The `k` features that pushed most for the predicted label, and the `k`
+        most against it (towards the runner-up), with their spans in `text`.
+
+        Examples
+        --------
+        >>> import dunning_guard as dg
+        >>> top = dg.load().explain("请加微信 kf8899 处理逾期", k=1)[0]
+        >>> top.weight > 0
+        True
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"Expected a message as str, got {type(text).__name__}.")
+        reading = read(text)
+        features = self.scorer.features([reading])  # once: for the score and the why
+        proba = self._nothing_to_read([reading], self.scorer.proba([reading], features))
+        (prediction,) = self._predictions([reading], [None], proba)
+        return explain(self.scorer, self._classes, prediction, reading, features, k)
 
     def save(self, path: str | PathLike[str]) -> None:
-        """Save the fitted model as data only (see `load`); atomic."""
-        self._fitted().save(path)
+        """Write the model to `path` as data only (see `load`); atomic."""
+        write_model_file(
+            path, self.scorer, self._classes, self.relevance_threshold, self.metadata
+        )

@@ -8,15 +8,16 @@ away lets the classifier learn patterns instead of numbers.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import resources
-from typing import TypeVar
+from typing import Any
 
 from ._cache import byte_cache
-from ._script import to_simplified
+from ._script import has_traditional, t2s_tables
 from ._vocab import (
     AMOUNT,
     CARD_NO,
@@ -34,7 +35,7 @@ from ._vocab import (
     URL_SHORT,
 )
 
-__all__ = ["Traced", "clean", "normalize", "trace_normalize"]
+__all__ = ["Traced", "clean", "normalize", "phone_kind", "trace_normalize", "url_kind"]
 
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
@@ -101,13 +102,22 @@ _CARD_TAIL = re.compile(
     r"(尾号|末四位|末4位|末位|卡号后四位|后四位|後四碼|末四碼|尾數|尾碼)[为是:：\s]*\d{3,4}"
 )
 _CARD_NO = re.compile(r"(?<!\d)\d{4}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?(?!\d)")
+# Phone numbers by kind; the same parts classify a whole number (`phone_kind`).
+_HOTLINE = r"95\d{3,4}|96\d{3}|(?:400|800)[-\s]?\d{3}[-\s]?\d{4}|0800[-\s]?\d{3}[-\s]?\d{3}|1010\d{4}"
+_MOBILE = (
+    r"(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}"
+    r"|(?:\+?886[-\s]?|0)9\d{2}[-\s]?\d{3}[-\s]?\d{3}|\+?852[-\s]?[4-9]\d{3}[-\s]?\d{4}|[5-9]\d{3}[-\s]\d{4}"
+)
+_LANDLINE = r"0\d{2,3}[-\s]?\d{7,8}|\(0\d{1,3}\)\s?\d{4}[-\s]?\d{4}|\+?852[-\s]?[23]\d{3}[-\s]?\d{4}"
 _PHONE = re.compile(
-    r"(?<![\d¥$,.])(?:"
-    r"(?P<hotline>95\d{3,4}|96\d{3}|(?:400|800)[-\s]?\d{3}[-\s]?\d{4}|0800[-\s]?\d{3}[-\s]?\d{3}|1010\d{4})"
-    r"|(?P<mobile>(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}"
-    r"|(?:\+?886[-\s]?|0)9\d{2}[-\s]?\d{3}[-\s]?\d{3}|\+?852[-\s]?[4-9]\d{3}[-\s]?\d{4}|[5-9]\d{3}[-\s]\d{4})"
-    r"|(?P<landline>0\d{2,3}[-\s]?\d{7,8}|\(0\d{1,3}\)\s?\d{4}[-\s]?\d{4}|\+?852[-\s]?[23]\d{3}[-\s]?\d{4})"
-    r")(?![\d]|\s?(?:元|块|万|圓|港元|蚊))"
+    rf"(?<![\d¥$,.])(?:(?P<hotline>{_HOTLINE})|(?P<mobile>{_MOBILE})|(?P<landline>{_LANDLINE}))"
+    r"(?![\d]|\s?(?:元|块|万|圓|港元|蚊))"
+)
+# A whole number known to be a phone number (a sender) may also be a bare Hong Kong
+# mobile (8 digits) or an operator short code or SMS gateway (10086, 106…); in a
+# message, such digit runs are as often amounts or ids.
+_WHOLE_NUMBER = re.compile(
+    rf"(?P<hotline>{_HOTLINE}|10\d{{3,18}})|(?P<mobile>{_MOBILE}|[4-9]\d{{7}})|(?P<landline>{_LANDLINE})"
 )
 # A run of digits is only tried from its start (not after a digit, nor after a digit
 # and a comma): otherwise a long digit run costs quadratic time.
@@ -122,7 +132,8 @@ _DATE = re.compile(
 )
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _DIGIT = re.compile(r"\d")
-_SPACES = re.compile(r"[ \t\r\n\u3000]+")
+# Runs of spaces become one space; a lone space is left alone (nothing to replace).
+_SPACES = re.compile(r"[ \t\r\n\u3000]{2,}|[\t\r\n\u3000]")
 
 
 @functools.cache
@@ -153,70 +164,175 @@ def url_kind(url: str) -> str:
     return "other"
 
 
-def phone_kind(match: re.Match[str]) -> str:
-    """Return ``"hotline"``, ``"mobile"`` or ``"landline"`` for a `_PHONE` match."""
-    return match.lastgroup or "landline"
+def phone_kind(number: str) -> str | None:
+    """``"hotline"``, ``"mobile"`` or ``"landline"`` for a whole phone number (a
+    sender), or None when `number` is not one. Separators are allowed.
+
+    Hotlines include operator short codes and SMS gateways (``10086``, ``106…``).
+
+    Examples
+    --------
+    >>> phone_kind("95555"), phone_kind("+86 138 0013 8000"), phone_kind("021-58888888")
+    ('hotline', 'mobile', 'landline')
+    >>> phone_kind("kf8899") is None
+    True
+    """
+    match = _WHOLE_NUMBER.fullmatch(number.strip())
+    return match.lastgroup if match else None
+
+
+_Step = tuple[tuple[int, ...], tuple[tuple[int, int, int, int], ...]]
 
 
 class Traced:
-    """Text that remembers, for each character, the span of the original it came from.
+    """Normalized text that maps any of its spans back to the original message.
 
-    `normalize` and `clean` run on plain strings (fast) or on `Traced` text (to map
-    evidence back to the user's original, un-normalized message). The steps are the
-    same code; only NFKC runs per character on `Traced` text.
+    Every step of the normalization that moves offsets logs its replacements
+    (output span, input span); `span` walks them back. A replaced run maps to the
+    whole run it replaced, a dropped character to nothing.
+
+    Examples
+    --------
+    >>> t = trace_normalize("請加 薇 信：kf88")
+    >>> t.text, t.span(2, 4)
+    ('请加微信:kf NUM', (3, 6))
     """
 
-    __slots__ = ("ends", "starts", "text")
+    __slots__ = ("_log", "text")
 
-    def __init__(self, text: str, starts: list[int], ends: list[int]):
-        self.text, self.starts, self.ends = text, starts, ends
-
-    @classmethod
-    def of(cls, text: str) -> Traced:
-        return cls(text, list(range(len(text))), list(range(1, len(text) + 1)))
+    def __init__(self, text: str, log: tuple[_Step, ...] = ()):
+        self.text, self._log = text, log
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """The span of the original text behind ``self.text[start:end]``."""
-        return self.starts[start], self.ends[end - 1]
+        """The span of the original text behind ``self.text[start:end]`` (non-empty)."""
+        first, last = start, end - 1
+        for out_starts, edits in reversed(self._log):
+            first = _back(out_starts, edits, first, True)
+            last = _back(out_starts, edits, last, False)
+        return first, last + 1
+
+    def __sizeof__(self) -> int:
+        # What the bounded cache counts: the text and about 100 bytes an edit.
+        edits = sum(len(e) for _, e in self._log)
+        return 120 + 4 * len(self.text) + 100 * edits
+
+
+def _back(
+    out_starts: tuple[int, ...],
+    edits: tuple[tuple[int, int, int, int], ...],
+    pos: int,
+    first: bool,
+) -> int:
+    """The input position of output character `pos` through one step: the first
+    (or last) character of a replaced run, else shifted past the edits before it."""
+    k = bisect.bisect_right(out_starts, pos) - 1
+    if k < 0:
+        return pos
+    out_a, out_b, in_a, in_b = edits[k]
+    if pos < out_b:
+        return in_a if first else in_b - 1
+    return in_b + pos - out_b
+
+
+class _Trace:
+    """A text being normalized, with the log of the steps that moved offsets."""
+
+    __slots__ = ("log", "text")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.log: list[_Step] = []
+
+    def _commit(self, text: str, edits: list[tuple[int, int, int, int]]) -> None:
+        self.text = text
+        if edits:
+            self.log.append((tuple(e[0] for e in edits), tuple(edits)))
 
     def sub(
-        self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]
-    ) -> Traced:
-        text, starts, ends, pos = [], [], [], 0
-        for m in pattern.finditer(self.text):
+        self,
+        pattern: re.Pattern[str],
+        repl: str | Callable[[re.Match[str]], str],
+        *,
+        same_length_in_place: bool = False,
+    ) -> None:
+        """`pattern.sub`, logging each replacement. A one-character replacement by
+        one character (or, with `same_length_in_place`, any replacement of equal
+        length) maps character to character and needs no log entry."""
+        edits: list[tuple[int, int, int, int]] = []
+        shift = 0
+
+        def replace(m: re.Match[str]) -> str:
+            nonlocal shift
             a, b = m.span()
-            if a == b:
-                continue
             new = repl(m) if callable(repl) else repl
-            text.append(self.text[pos:a] + new)
-            starts += self.starts[pos:a] + [self.starts[a]] * len(new)
-            ends += self.ends[pos:a] + [self.ends[b - 1]] * len(new)
-            pos = b
-        text.append(self.text[pos:])
-        return Traced("".join(text), starts + self.starts[pos:], ends + self.ends[pos:])
+            if len(new) != b - a or (b - a > 1 and not same_length_in_place):
+                edits.append((a + shift, a + shift + len(new), a, b))
+                shift += len(new) - (b - a)
+            return new
 
-    def map_chars(self, fn: Callable[[str], str]) -> Traced:
-        text, starts, ends = [], [], []
-        for c, a, b in zip(self.text, self.starts, self.ends):
-            new = fn(c)
-            text.append(new)
-            starts += [a] * len(new)
-            ends += [b] * len(new)
-        return Traced("".join(text), starts, ends)
+        self._commit(pattern.sub(replace, self.text), edits)
+
+    def map_chars(self, table: Mapping[int, Any]) -> None:
+        """`str.translate`; characters that became several, or none, are logged."""
+        out = self.text.translate(table)
+        if len(out) == len(self.text):
+            self.text = out  # every character maps to exactly one
+            return
+        edits, shift = [], 0
+        get = table.get  # translate has looked every character up already
+        for i, c in enumerate(self.text):
+            new = get(ord(c), c)
+            if isinstance(new, int):  # a table from str.maketrans maps to code points
+                new = chr(new)
+            if len(new) != 1:
+                edits.append((i + shift, i + shift + len(new), i, i + 1))
+                shift += len(new) - 1
+        self._commit(out, edits)
+
+    def strip(self) -> None:
+        """Drop whitespace at both ends (what ``\\s`` matches, as `str.strip`)."""
+        text = self.text
+        if not text or not (text[0].isspace() or text[-1].isspace()):
+            return
+        inner = text.strip()
+        start = len(text) - len(text.lstrip())
+        edits = [(0, 0, 0, start)] if start else []
+        end = start + len(inner)
+        if end < len(text):
+            edits.append((len(inner), len(inner), end, len(text)))
+        self._commit(inner, edits)
+
+    def frozen(self) -> Traced:
+        return Traced(self.text, tuple(self.log))
 
 
-Text = TypeVar("Text", str, Traced)
+class _NFKC(dict):  # type: ignore[type-arg]
+    """NFKC per character as a `str.translate` table, filled as characters appear.
+
+    Per character, not on the whole string: a combining sequence is never composed,
+    so every output character comes from exactly one input character.
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = unicodedata.normalize("NFKC", chr(code))
+        self[code] = value
+        return value
 
 
-def _sub(
-    text: Text, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]
-) -> Text:
-    return pattern.sub(repl, text) if isinstance(text, str) else text.sub(pattern, repl)
+_NFKC_TABLE = _NFKC()
 
 
-def _map(text: Text, fn: Callable[[str], str]) -> Text:
-    """Apply a per-character mapping (whole-string where that gives the same result)."""
-    return fn(text) if isinstance(text, str) else text.map_chars(fn)
+class _Symbols(dict):  # type: ignore[type-arg]
+    """Deletes emoji, pictographs and other symbols (they split words: V❤信)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        value = "" if unicodedata.category(c) in _SYMBOLS else c
+        self[code] = value
+        return value
+
+
+_SYMBOL_TABLE = _Symbols()
 
 
 @functools.cache
@@ -228,22 +344,6 @@ def _plain_chars() -> re.Pattern[str]:
     return re.compile("[" + "".join(map(re.escape, keep)) + "]*")
 
 
-def _drop_symbols(text: str) -> str:
-    # Emoji and pictographs carry no meaning here but split words (V❤信).
-    if text.isascii() or _plain_chars().fullmatch(text):
-        return text
-    return "".join(c for c in text if unicodedata.category(c) not in _SYMBOLS)
-
-
-def _simplify(text: Text) -> Text:
-    if isinstance(text, str):
-        return to_simplified(text)
-    converted = to_simplified(text.text)
-    if len(converted) == len(text.text):  # OpenCC maps almost always 1:1
-        return Traced(converted, text.starts, text.ends)
-    return text.map_chars(to_simplified)
-
-
 def _fake_url(match: re.Match[str]) -> str:
     run = match[0]
     if _NON_LATIN.search(run) and re.search("[A-Za-z]", run):
@@ -251,29 +351,29 @@ def _fake_url(match: re.Match[str]) -> str:
     return run
 
 
-_EDGES = re.compile(r"^\s+|\s+$")
-
-
-def _clean(text: Text) -> Text:
-    text = _sub(text, _CONTROL, " ")
-    if isinstance(text, str):
-        text = unicodedata.normalize("NFKC", text)
-    else:
-        text = text.map_chars(lambda c: unicodedata.normalize("NFKC", c))
-    text = _sub(text, _INVISIBLE, "")
-    if _NON_LATIN.search(text if isinstance(text, str) else text.text):
-        text = _sub(text, _MIXED_RUN, _fake_url)
-        text = _map(text, lambda t: t.translate(_LOOKALIKES))
-    text = _map(text, _drop_symbols)
-    text = _simplify(text)
-    text = _sub(text, _SPACED_LETTERS, lambda m: re.sub(r"[\s.·*_\-]", "", m[0]))
-    text = _sub(text, _SPLIT_HAN, "")
-    text = _sub(text, _SPLIT_LATIN, "")
-    text = _sub(text, _SPACED_DIGITS, lambda m: re.sub(r"\D", "", m[0]))
-    if _CONTACT_ANY.search(text if isinstance(text, str) else text.text):
+def _clean(t: _Trace) -> None:
+    t.sub(_CONTROL, " ")
+    if not t.text.isascii() and not unicodedata.is_normalized("NFKC", t.text):
+        t.map_chars(_NFKC_TABLE)
+    t.sub(_INVISIBLE, "")
+    if _NON_LATIN.search(t.text):
+        t.sub(_MIXED_RUN, _fake_url)
+        t.map_chars(_LOOKALIKES)
+    if not t.text.isascii() and not _plain_chars().fullmatch(t.text):
+        t.map_chars(_SYMBOL_TABLE)
+    if "帐" in t.text or has_traditional(t.text):
+        table, phrases, pattern = t2s_tables()
+        t.sub(pattern, lambda m: phrases[m[0]], same_length_in_place=True)
+        t.map_chars(table)
+    t.sub(_SPACED_LETTERS, lambda m: re.sub(r"[\s.·*_\-]", "", m[0]))
+    t.sub(_SPLIT_HAN, "")
+    t.sub(_SPLIT_LATIN, "")
+    t.sub(_SPACED_DIGITS, lambda m: re.sub(r"\D", "", m[0]))
+    if _CONTACT_ANY.search(t.text):
         for pattern, word in _CONTACT_WORDS:
-            text = _sub(text, pattern, word)
-    return _sub(_sub(text, _SPACES, " "), _EDGES, "")
+            t.sub(pattern, word)
+    t.sub(_SPACES, " ")
+    t.strip()
 
 
 def clean(text: str) -> str:
@@ -286,7 +386,9 @@ def clean(text: str) -> str:
     >>> clean("加 薇 信：ｋｆ８８８，❤立即處理")
     '加微信:kf888,立即处理'
     """
-    return _clean(text[:MAX_CHARS])
+    t = _Trace(text[:MAX_CHARS])
+    _clean(t)
+    return t.text
 
 
 def _url_token(match: re.Match[str]) -> str:
@@ -295,27 +397,52 @@ def _url_token(match: re.Match[str]) -> str:
     )
 
 
+_PHONE_TOKENS = {"hotline": PHONE_HOTLINE, "mobile": PHONE_MOBILE}
+
+
 def _phone_token(match: re.Match[str]) -> str:
-    kind = phone_kind(match)
-    return {"hotline": PHONE_HOTLINE, "mobile": PHONE_MOBILE}.get(kind, PHONE_LANDLINE)
+    return _PHONE_TOKENS.get(match.lastgroup or "", PHONE_LANDLINE)
 
 
-def _normalize(text: Text) -> Text:
-    text = _clean(text)
-    plain = text if isinstance(text, str) else text.text
+def _normalize(text: str) -> Traced:
+    """The one normalization: every caller (scoring, red flags, facts, spans) reads
+    its result."""
+    t = _Trace(text)
+    _clean(t)
     # Each value pattern needs a dot or a digit (a case number "案号"): text without
     # them skips the patterns, with the same result.
-    if "." in plain or "://" in plain:
-        text = _sub(text, _URL, lambda m: f" {_url_token(m)} ")
-    if "案号" in plain or _DIGIT.search(plain):
-        text = _sub(text, _CASE_NO, f" {CASE_NO} ")
-        text = _sub(text, _CARD_TAIL, lambda m: f"{m[1]} {CARD_TAIL} ")
-        text = _sub(text, _CARD_NO, f" {CARD_NO} ")
-        text = _sub(text, _PHONE, lambda m: f" {_phone_token(m)} ")
-        text = _sub(text, _AMOUNT, f" {AMOUNT} ")
-        text = _sub(text, _DATE, f" {DATE} ")
-        text = _sub(text, _DIGITS, f" {NUMBER} ")
-    return _sub(_sub(text, _SPACES, " "), _EDGES, "")
+    if "." in t.text or "://" in t.text:
+        t.sub(_URL, lambda m: f" {_url_token(m)} ")
+    if "案号" in t.text or _DIGIT.search(t.text):
+        t.sub(_CASE_NO, f" {CASE_NO} ")
+        t.sub(_CARD_TAIL, lambda m: f"{m[1]} {CARD_TAIL} ")
+        t.sub(_CARD_NO, f" {CARD_NO} ")
+        t.sub(_PHONE, lambda m: f" {_phone_token(m)} ")
+        t.sub(_AMOUNT, f" {AMOUNT} ")
+        t.sub(_DATE, f" {DATE} ")
+        t.sub(_DIGITS, f" {NUMBER} ")
+    t.sub(_SPACES, " ")
+    t.strip()
+    return t.frozen()
+
+
+# Real message streams repeat templates; normalizing a string is deterministic, so
+# repeats are served from a bounded cache (exact results, only faster).
+_normalize_cached = byte_cache(64 * 1024 * 1024)(_normalize)
+
+
+def trace_normalize(text: str) -> Traced:
+    """`normalize`, with the way back from each span of it to a span of `text`.
+
+    Examples
+    --------
+    >>> t = trace_normalize("請加 薇 信：kf88")
+    >>> t.text
+    '请加微信:kf NUM'
+    >>> t.span(2, 4), "請加 薇 信：kf88"[slice(*t.span(2, 4))]
+    ((3, 6), '薇 信')
+    """
+    return _normalize_cached(text[:MAX_CHARS])
 
 
 def normalize(text: str) -> str:
@@ -326,23 +453,4 @@ def normalize(text: str) -> str:
     >>> normalize("【招商銀行】您尾號1234的信用卡本期應還￥2,318.50，到期日11月25日，詳詢95555")
     '【招商银行】您尾号 CARDTAIL 的信用卡本期应还 AMOUNT ,到期日 DATE ,详询 PHONEHOTLINE'
     """
-    return _normalize_cached(text[:MAX_CHARS])
-
-
-# Real message streams repeat templates; normalizing a string is deterministic, so
-# repeats are served from a bounded cache (exact results, only faster).
-_normalize_cached = byte_cache(64 * 1024 * 1024)(_normalize)
-
-
-def trace_normalize(text: str) -> Traced:
-    """`normalize`, keeping for each output character its span in `text`.
-
-    Examples
-    --------
-    >>> t = trace_normalize("請加 薇 信：kf88")
-    >>> t.text
-    '请加微信:kf NUM'
-    >>> t.span(2, 4), "請加 薇 信：kf88"[slice(*t.span(2, 4))]
-    ((3, 6), '薇 信')
-    """
-    return _normalize(Traced.of(text[:MAX_CHARS]))
+    return trace_normalize(text).text

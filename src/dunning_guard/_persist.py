@@ -12,7 +12,7 @@ from os import PathLike
 from pathlib import Path
 
 from ._format import read_model_file
-from ._scorer import Model
+from ._model import Model
 
 __all__ = ["BUNDLED_MODEL", "bundled_path", "load", "shared_model"]
 
@@ -25,7 +25,7 @@ def _load_file(path: str | PathLike[str]) -> Model:
         scorer,
         settings["classes"],
         relevance_threshold=settings["relevance_threshold"],
-        metadata=settings.get("metadata") or {},
+        metadata=settings["metadata"],
     )
 
 
@@ -60,10 +60,11 @@ def load(path: str | PathLike[str] | None = None) -> Model:
     """Load a saved model, or the bundled one when `path` is None.
 
     A model file holds data only (JSON and NumPy arrays), so loading runs no code
-    from it. Its members are checked against the manifest's sizes and SHA-256, and
-    every array must be plain float64 data: a missing file raises
-    `FileNotFoundError`, anything truncated, damaged, forged or in the old pickle
-    format raises `ValueError`.
+    from it. Its members are checked against the manifest's sizes and SHA-256, its
+    settings and array shapes against each other and against fixed limits, before
+    anything large is read: a missing file raises `FileNotFoundError`; anything
+    truncated, damaged, forged, too large, of a newer format or in the old pickle
+    format raises `ModelFileError` (a `ValueError`) with a one-line message.
 
     Examples
     --------

@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from ._features import LinearScorer, Vocabulary
+from ._features import FlagBlock, LinearScorer, Vocabulary
 from ._flags import FLAGS, flag_ids
 from ._normalize import normalize
 from ._segment import segment
@@ -49,23 +49,29 @@ class TextNormalizer(StatelessTextTransformer):
 
 
 class RedFlagFeatures(StatelessTextTransformer):
-    """One column per flag in `FLAGS`: `weight` where the flag is raised, else 0.
+    """One column per flag of `ids` (default: every flag in `FLAGS`): `weight`
+    where the flag is raised, else 0.
 
     The weight sets their scale against TF-IDF values (which are well below 1).
     """
 
-    def __init__(self, *, weight: float = 1.0):
+    def __init__(self, *, weight: float = 1.0, ids: tuple[str, ...] | None = None):
         self.weight = weight
+        self.ids = ids
+
+    def _ids(self) -> tuple[str, ...]:
+        return FLAGS if self.ids is None else tuple(self.ids)
 
     def transform(self, X: Any) -> sp.csr_matrix:
+        ids = self._ids()
         rows = [flag_ids(text) for text in X]
         data = np.array(
-            [[self.weight * (f in r) for f in FLAGS] for r in rows], dtype=np.float64
+            [[self.weight * (f in r) for f in ids] for r in rows], dtype=np.float64
         )
-        return sp.csr_matrix(data.reshape(len(rows), len(FLAGS)))
+        return sp.csr_matrix(data.reshape(len(rows), len(ids)))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:  # noqa: ARG002
-        return np.asarray(FLAGS, dtype=object)
+        return np.asarray(self._ids(), dtype=object)
 
 
 def _identity(text: str) -> str:
@@ -128,20 +134,16 @@ def export_scorer(pipeline: Pipeline, classes: tuple[str, ...]) -> LinearScorer:
     order (the classifier's own order is alphabetical)."""
     union = pipeline.named_steps["features"]
     clf = pipeline.named_steps["clf"]
-    blocks, flag_weight, sublinear = [], None, True
+    blocks: list[Vocabulary | FlagBlock] = []
+    sublinear = True
     for name, step in union.transformer_list:
         if step == "drop":
             continue
         if name == "flags":
-            flag_weight = float(step.weight)
+            blocks.append(FlagBlock(step._ids(), float(step.weight)))
             continue
         blocks.append(_vocabulary({"words": "word", "chars": "char"}[name], step))
         sublinear = step.sublinear_tf
-    if (
-        flag_weight is not None
-        and [n for n, s in union.transformer_list if s != "drop"][-1] != "flags"
-    ):
-        raise ValueError("Expected the red-flag features last in the feature union.")
     coef = np.asarray(clf.coef_, dtype=np.float64)
     intercept = np.asarray(clf.intercept_, dtype=np.float64)
     inner = [str(c) for c in clf.classes_]
@@ -154,5 +156,4 @@ def export_scorer(pipeline: Pipeline, classes: tuple[str, ...]) -> LinearScorer:
         coef=np.ascontiguousarray(coef[order]),
         intercept=intercept[order],
         sublinear_tf=sublinear,
-        flag_weight=flag_weight,
     )

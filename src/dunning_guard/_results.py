@@ -1,20 +1,21 @@
 """Results as values: a frozen `Prediction` per message, `Predictions` for a batch.
 
-They hold no model, so they pickle, copy and compare like data; the details
-(red flags, facts, advice) are computed from the text on first access.
+A prediction carries its evidence (red flags and facts, with spans into the text),
+found from the same reading of the message that was scored; it holds no model, so
+it pickles, copies and compares like data. Its record and table row come from
+`_schema`, like every other output.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from ._explain import Advice, advise
-from ._flags import Fact, RedFlag, find_facts, find_flags
-from ._normalize import Traced, trace_normalize
-from ._sender import sender_kind
+from ._flags import Fact, RedFlag
+from ._schema import record, table_cells, table_columns
 from ._vocab import UNRELATED, order_classes
 
 if TYPE_CHECKING:
@@ -22,25 +23,30 @@ if TYPE_CHECKING:
 
 __all__ = ["Prediction", "Predictions"]
 
-FRAME_COLUMNS = ("text", "label", "confidence", "relevant", "relevance", "red_flags")
+
+def _short(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclasses.dataclass(frozen=True)
 class Prediction:
-    """The verdict on one message: its label, a probability per class, relevance.
+    """The verdict on one message: its label, a probability per class, relevance,
+    and the evidence found in it.
 
     ``label`` is one of `LABELS`, or ``"unrelated"`` when the message is neither
-    about a debt nor a scam. ``relevance`` is the probability that it is about a
-    debt or is a scam (``1 - P(unrelated)``); ``relevant`` is ``label !=
-    "unrelated"``. ``flag_ids`` names the red flags found; `red_flags`, `facts` and
-    `advice` give the details, with character offsets into ``text``.
+    about a debt nor a scam. ``scores`` holds a probability per class (after the
+    sender's evidence); ``relevance`` is the probability that the message is about
+    a debt or is a scam (``1 - P(unrelated)``). ``flag_ids`` names the red flags
+    found, ``red_flags`` and ``facts`` give them with ``(start, end)`` offsets into
+    ``text``; a message labeled ``unrelated`` keeps only its fraud mechanisms, not
+    warning signs such as urgency.
 
     Examples
     --------
     >>> import pickle
     >>> p = Prediction("账单明天到期", "reminder", {"reminder": 0.9, "scam": 0.1})
-    >>> p.confidence, pickle.loads(pickle.dumps(p)) == p
-    (0.9, True)
+    >>> p.confidence, round(p.margin, 2), pickle.loads(pickle.dumps(p)) == p
+    (0.9, 0.8, True)
     """
 
     text: str
@@ -49,6 +55,8 @@ class Prediction:
     relevance: float = 1.0
     flag_ids: tuple[str, ...] = ()
     sender: str | None = None
+    red_flags: tuple[RedFlag, ...] = ()
+    facts: tuple[Fact, ...] = ()
 
     @property
     def relevant(self) -> bool:
@@ -57,26 +65,18 @@ class Prediction:
 
     @property
     def confidence(self) -> float:
-        """The probability of the predicted label."""
+        """The probability of the label."""
         return self.scores[self.label]
 
-    @functools.cached_property
-    def _traced(self) -> Traced:
-        return trace_normalize(self.text)
-
     @property
-    def red_flags(self) -> list[RedFlag]:
-        """Fraud mechanisms and warning signs, with evidence spans in ``text``."""
-        return find_flags(self.text, self._traced)
+    def margin(self) -> float:
+        """The probability of the label minus the highest other probability.
 
-    @property
-    def facts(self) -> list[Fact]:
-        """What the message states (lender, amounts, dates, phones, URLs...), with spans."""
-        facts = find_facts(self.text, self._traced)
-        kind = sender_kind(self.sender)
-        if kind is not None:
-            facts.append(Fact("sender", str(self.sender), (0, 0), kind))
-        return facts
+        Below 0 when the label is not the most probable class (the relevance
+        threshold let a debt label through); near 0, the verdict is borderline.
+        """
+        others = [v for c, v in self.scores.items() if c != self.label]
+        return self.confidence - max(others, default=0.0)
 
     @property
     def advice(self) -> Advice:
@@ -84,25 +84,15 @@ class Prediction:
         return advise(self.label, self.flag_ids)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a plain, JSON-ready dict (red flags and facts included)."""
-        return {
-            "text": self.text,
-            "label": self.label,
-            "scores": dict(self.scores),
-            "relevant": self.relevant,
-            "relevance": self.relevance,
-            "red_flags": [f.to_dict() for f in self.red_flags],
-            "facts": [f.to_dict() for f in self.facts],
-            "advice": self.advice.to_dict(),
-        }
+        """Return the plain, JSON-ready record (the same as ``classify --json``)."""
+        return record(self)
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Keep only the fields: the traced text is rebuilt on demand.
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            object.__setattr__(self, name, value)
+    def __repr__(self) -> str:
+        flags = f", flags={list(self.flag_ids)}" if self.flag_ids else ""
+        return (
+            f"Prediction({self.label!r}, confidence={self.confidence:.3f}, "
+            f"relevance={self.relevance:.3f}{flags}, text={_short(self.text)!r})"
+        )
 
 
 class Predictions(Sequence[Prediction]):
@@ -158,27 +148,21 @@ class Predictions(Sequence[Prediction]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Predictions({list(self._items)!r})"
+        counts = Counter(p.label for p in self._items)
+        shown = ", ".join(f"{label} {n}" for label, n in counts.most_common())
+        head = "".join(f"\n  {p!r}" for p in self._items[:3])
+        more = f"\n  … {len(self) - 3} more" if len(self) > 3 else ""
+        return f"Predictions({len(self)} messages: {shown or 'none'}){head}{more}"
 
     def to_frame(self) -> pd.DataFrame:
-        """One row a message: text, label, confidence, relevant, relevance,
-        red_flags and ``p_<class>`` (classes in label-guide order, ``unrelated`` last).
+        """One row a message: text, label, confidence, margin, relevant, relevance,
+        flag_ids and ``p_<class>`` (classes in label-guide order, ``unrelated``
+        last), then ``red_flags``, the old name of ``flag_ids`` (kept for this
+        release; it will be removed in 0.4).
         """
         import pandas as pd
 
-        classes = self.classes
-        rows = [
-            (
-                p.text,
-                p.label,
-                p.confidence,
-                p.relevant,
-                p.relevance,
-                " ".join(p.flag_ids),
-            )
-            + tuple(p.scores.get(c, 0.0) for c in classes)
-            for p in self._items
-        ]
-        columns = [*FRAME_COLUMNS, *(f"p_{c}" for c in classes)]
+        rows = [table_cells(p, self.classes, aliases=True) for p in self._items]
+        columns = table_columns(self.classes, aliases=True)
         index = pd.Index(self.labels) if self.labels else pd.RangeIndex(0)
         return pd.DataFrame(rows, columns=columns, index=index)

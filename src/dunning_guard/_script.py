@@ -39,7 +39,12 @@ def _dictionary(name: str) -> dict[str, list[str]]:
 
 
 @functools.cache
-def _t2s() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
+def t2s_tables() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
+    """OpenCC's t2s as a character table, a phrase table and the phrase pattern.
+
+    Every entry keeps the length of what it converts, so conversion maps character
+    to character.
+    """
     # TSPhrases first, then TSCharacters: OpenCC's t2s configuration.
     phrases = {k: v[0] for k, v in _dictionary("TSPhrases.txt").items()}
     characters = _dictionary("TSCharacters.txt")
@@ -79,7 +84,7 @@ def to_simplified(text: str) -> str:
     """
     if "帐" not in text and not has_traditional(text):
         return text
-    table, phrases, pattern = _t2s()
+    table, phrases, pattern = t2s_tables()
     return pattern.sub(lambda m: phrases[m[0]], text).translate(table)
 
 

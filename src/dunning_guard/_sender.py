@@ -12,18 +12,18 @@ import re
 
 import numpy as np
 
+from ._normalize import phone_kind
+from ._vocab import SCAM, UNRELATED
+
 __all__ = ["SENDER_SCAM_ODDS", "adjust_for_sender", "sender_kind"]
 
 #: How much more likely a scam is, by the kind of sender: a likelihood ratio that
 #: multiplies the scam odds among the debt labels. A missing sender changes nothing.
 SENDER_SCAM_ODDS = {"mobile": 4.0, "official": 0.25, "other": 1.0}
 
-_MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}|(?:\+?886|0)9\d{8}|(?:\+?852)?[4-9]\d{7}")
-# Short codes, 106 gateways, 400/800 hotlines; an alphanumeric sender id must hold a
-# letter and is never one of the words that mean "no sender" (see _MISSING).
-_OFFICIAL = re.compile(
-    r"95\d{3,4}|96\d{3}|10\d{3,}|400\d{7}|800\d{7}|[A-Za-z][A-Za-z0-9]{1,10}"
-)
+# An alphanumeric sender id must hold a letter and is never one of the words that
+# mean "no sender" (see _MISSING).
+_SENDER_ID = re.compile(r"[A-Za-z][A-Za-z0-9]{1,10}")
 _SEPARATORS = re.compile(r"[\s\-()]")
 # What exports and databases write where a value is missing.
 _MISSING = frozenset(
@@ -61,9 +61,10 @@ def sender_kind(sender: object) -> str | None:
             f"{type(sender).__name__}."
         )
     compact = _SEPARATORS.sub("", sender)
-    if _MOBILE.fullmatch(compact):
+    kind = phone_kind(compact)
+    if kind == "mobile":
         return "mobile"
-    if _OFFICIAL.fullmatch(compact):
+    if kind == "hotline" or _SENDER_ID.fullmatch(compact):
         return "official"
     return "other"
 
@@ -78,12 +79,12 @@ def adjust_for_sender(
     mobiles too).
     """
     kind = sender_kind(sender)
-    if kind is None or "scam" not in classes:
+    if kind is None or SCAM not in classes:
         return proba
     out = proba.astype(np.float64, copy=True)
-    debt = np.asarray([c != "unrelated" for c in classes])
+    debt = np.asarray([c != UNRELATED for c in classes])
     mass = out[debt].sum()
-    out[classes.index("scam")] *= SENDER_SCAM_ODDS[kind]
+    out[classes.index(SCAM)] *= SENDER_SCAM_ODDS[kind]
     if mass > 0:
         out[debt] *= mass / out[debt].sum()
     return out

@@ -6,10 +6,14 @@ label or a token name imports it instead of retyping it.
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "MAX_CHARS", "OUTCOMES", "UNRELATED"]
+__all__ = ["LABELS", "LEGITIMATE", "MAX_CHARS", "OUTCOMES", "SCAM", "UNRELATED"]
 
+#: The label of a forged or fraudulent message.
+SCAM = "scam"
+#: The three debt labels of legitimate messages, in the order of the label guide.
+LEGITIMATE: tuple[str, ...] = ("reminder", "overdue", "legal")
 #: The four debt labels, in the order of the label guide.
-LABELS: tuple[str, ...] = ("reminder", "overdue", "legal", "scam")
+LABELS: tuple[str, ...] = (*LEGITIMATE, SCAM)
 #: The outcome for a message that is neither about a debt nor a scam.
 UNRELATED = "unrelated"
 #: Every outcome a model trained with ``unrelated`` rows can give, in report order.
@@ -34,6 +38,23 @@ CARD_TAIL = "CARDTAIL"
 CARD_NO = "CARDNO"
 CASE_NO = "CASENO"
 NUMBER = "NUM"
+
+#: How each typed token reads in an explanation.
+TOKEN_NAMES = {
+    URL_OFFICIAL: "<official link>",
+    URL_SHORT: "<short link>",
+    URL_OTHER: "<link>",
+    URL_FAKE: "<look-alike link>",
+    PHONE_HOTLINE: "<hotline>",
+    PHONE_MOBILE: "<mobile number>",
+    PHONE_LANDLINE: "<landline>",
+    AMOUNT: "<amount>",
+    DATE: "<date>",
+    CARD_TAIL: "<card tail>",
+    CARD_NO: "<card number>",
+    CASE_NO: "<case number>",
+    NUMBER: "<number>",
+}
 
 
 def order_classes(classes: object) -> tuple[str, ...]:

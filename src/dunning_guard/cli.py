@@ -16,17 +16,23 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
-from itertools import islice
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from ._version import __version__
+from ._vocab import MAX_CHARS
 
 __all__ = ["main"]
 
 logger = logging.getLogger("dunning_guard")
 
+#: Rows are classified in chunks of at most this many rows...
 CHUNK_ROWS = 5_000
+#: ...and at most this many characters of row fields, so memory stays flat
+#: however long the fields are.
+CHUNK_CHARS = 8_000_000
+#: The prefix of the columns `classify --input` adds.
+PREFIX = "dg_"
 
 
 def _load_model(path: str | None) -> Any:
@@ -35,24 +41,22 @@ def _load_model(path: str | None) -> Any:
     return load(path)
 
 
-def _result_row(p: Any, classes: Sequence[str]) -> list[Any]:
-    return [
-        p.label,
-        repr(p.confidence),
-        str(p.relevant),
-        repr(p.relevance),
-        " ".join(p.flag_ids),
-        *(repr(p.scores.get(c, 0.0)) for c in classes),
-    ]
+def _cell(value: Any) -> str:
+    # Full precision: repr of a float round-trips.
+    return repr(value) if isinstance(value, float) else str(value)
 
 
-def _result_header(classes: Sequence[str], prefix: str = "") -> list[str]:
-    names = ["label", "confidence", "relevant", "relevance", "red_flags"]
-    return [prefix + n for n in names] + [f"{prefix}p_{c}" for c in classes]
-
-
-def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
-    while chunk := list(islice(rows, size)):
+def _chunks(rows: Iterator[Any], size: Callable[[Any], int]) -> Iterator[list[Any]]:
+    """`rows` in lists of at most CHUNK_ROWS rows and CHUNK_CHARS characters."""
+    chunk: list[Any] = []
+    chars = 0
+    for row in rows:
+        chunk.append(row)
+        chars += size(row)
+        if len(chunk) >= CHUNK_ROWS or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
         yield chunk
 
 
@@ -65,6 +69,47 @@ def _count_rows(path: str, encoding: str) -> int | None:
         return None  # the real pass reports the problem with its line number
 
 
+class _Writer:
+    """Writes records as CSV rows (the schema's table columns) or JSON lines."""
+
+    def __init__(self, out: IO[str], json_lines: bool, classes: list[str]):
+        from ._schema import table_columns
+
+        self.out, self.json, self.classes = out, json_lines, classes
+        self.csv = csv.writer(out)
+        self.columns = table_columns(classes, aliases=True)
+
+    def header(self, before: list[str] | None = None, prefix: str = "") -> None:
+        if not self.json:
+            names = [prefix + c for c in self.columns if c != "text"]
+            self.csv.writerow((before or ["text"]) + names)
+
+    def rows(self, predictions: Any, before: list[list[str]] | None = None) -> None:
+        from ._schema import record, table_cells
+
+        if self.json:
+            for k, p in enumerate(predictions):
+                item = record(p)
+                if before is not None:
+                    item = {"input": dict(zip(self.input, before[k]))} | item
+                self.out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            return
+        for k, p in enumerate(predictions):
+            cells = [_cell(c) for c in table_cells(p, self.classes, aliases=True)]
+            head = before[k] if before is not None else cells[:1]
+            self.csv.writerow(head + cells[1:])
+
+    input: list[str] = []
+
+
+def _column(header: list[str], name: str, option: str, path: str) -> int:
+    if name not in header:
+        raise ValueError(
+            f"Expected a column {name!r} in {path}, found {header}; pass {option} NAME."
+        )
+    return header.index(name)
+
+
 def _classify_file(model: Any, args: argparse.Namespace, out: IO[str]) -> int:
     """Stream a CSV through the model in chunks, so memory stays flat."""
     from ._files import csv_rows, stderr_is_terminal
@@ -74,87 +119,171 @@ def _classify_file(model: Any, args: argparse.Namespace, out: IO[str]) -> int:
     header = next(rows, None)
     if header is None:
         raise ValueError(f"{args.input} is empty; expected a header row.")
-    if args.column not in header:
-        raise ValueError(
-            f"Expected a column {args.column!r} in {args.input}, found {header}; "
-            "pass --column NAME."
-        )
-    text_at = header.index(args.column)
-    sender_at = None
-    if args.sender_column:
-        if args.sender_column not in header:
-            raise ValueError(
-                f"Expected a column {args.sender_column!r} in {args.input}, found "
-                f"{header}; pass --sender-column NAME."
-            )
-        sender_at = header.index(args.sender_column)
+    text_at = _column(header, args.column or "text", "--column", args.input)
+    sender_at = (
+        _column(header, args.sender_column, "--sender-column", args.input)
+        if args.sender_column
+        else None
+    )
     classes = [str(c) for c in model.classes_]
-    writer = csv.writer(out)
-    writer.writerow(header + _result_header(classes, "dg_"))
+    writer = _Writer(out, args.json, classes)
+    writer.input = header
+    clash = sorted(set(header) & {args.prefix + c for c in writer.columns})
+    if clash and not args.json:
+        raise ValueError(
+            f"{args.input} already has the column {clash[0]!r} that classify adds; "
+            "rename it, or pass --prefix to name the new columns otherwise."
+        )
+    writer.header(header, args.prefix)
     show = not args.quiet and stderr_is_terminal()
     total = _count_rows(args.input, args.encoding) if show else None
     done = 0
     stream = progress(rows, total=total, desc="classify", unit="msg", enable=show)
     try:
-        for chunk in _chunks(stream, CHUNK_ROWS):
+        for chunk in _chunks(stream, lambda r: sum(map(len, r))):
             senders = (
-                [r[sender_at] or None for r in chunk] if sender_at is not None else None
+                [r[sender_at] or None for r in chunk]
+                if sender_at is not None
+                else [args.sender] * len(chunk)
             )
             batch = model.classify_many([r[text_at] for r in chunk], senders=senders)
-            writer.writerows(r + _result_row(p, classes) for r, p in zip(chunk, batch))
+            writer.rows(batch, chunk)
             done += len(chunk)
     finally:
         stream.close()
     return done
 
 
-def _stdin_texts() -> list[str]:
+def _stdin_chunks(encoding: str) -> Iterator[list[str]]:
+    """Non-empty lines of standard input, in chunks that end where the input
+    pauses: a pipe is read in large chunks, a person typing gets each answer at
+    once, and memory stays flat however long the input runs."""
     if sys.stdin is None or sys.stdin.closed:
         raise ValueError(
             "Standard input is closed; give messages as arguments or --input FILE."
         )
-    return [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+    try:
+        fd = sys.stdin.fileno()
+    except (OSError, ValueError, io.UnsupportedOperation):
+        fd = None
+    if fd is None:  # not a file (a test's StringIO): lines as they come
+        yield from _chunks((x.rstrip("\r\n") for x in sys.stdin if x.strip()), len)
+        return
+    import select
+
+    from ._files import MAX_FIELD_CHARS  # a line is held to a CSV field's limit
+
+    pending, chars, number = b"", 0, 0
+    lines: list[str] = []
+    limit = 4 * MAX_FIELD_CHARS
+    while True:
+        if lines and not select.select([fd], [], [], 0)[0]:
+            yield lines  # the input paused: answer what came
+            lines, chars = [], 0
+        data = os.read(fd, 1 << 16)
+        if not data:
+            break
+        *complete, pending = (pending + data).split(b"\n")
+        if len(pending) > limit:
+            raise ValueError(
+                f"standard input, line {number + len(complete) + 1}: longer than "
+                f"{MAX_FIELD_CHARS:,} characters; a message is scored on its first "
+                f"{MAX_CHARS:,}."
+            )
+        for raw in complete:
+            number += 1
+            text = _decode_line(raw, encoding, number)
+            if text.strip():
+                lines.append(text)
+                chars += len(text)
+        if len(lines) >= CHUNK_ROWS or chars >= CHUNK_CHARS:
+            yield lines
+            lines, chars = [], 0
+    if pending.strip():
+        lines.append(_decode_line(pending, encoding, number + 1))
+    if lines:
+        yield lines
+
+
+def _decode_line(raw: bytes, encoding: str, number: int) -> str:
+    try:
+        return raw.decode(encoding).rstrip("\r")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"standard input, line {number}: not {encoding} text; pass the "
+            "input's encoding, e.g. --encoding gbk or big5."
+        ) from None
+    except LookupError:
+        raise ValueError(f"Unknown encoding {encoding!r}.") from None
 
 
 @contextlib.contextmanager
-def _output(path: str | None) -> Iterator[IO[str]]:
+def _output(path: str | None, encoding: str) -> Iterator[IO[str]]:
     if path is None or path == "-":
+        if sys.stdout is None or sys.stdout.closed:
+            raise ValueError("Standard output is closed; pass --output FILE.")
+        if encoding != "utf-8" and isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(encoding=encoding)
         yield sys.stdout
         return
     from ._files import atomic_write
 
-    with atomic_write(path, "w", encoding="utf-8", newline="") as f:
+    with atomic_write(path, "w", encoding=encoding, newline="") as f:
         yield f
 
 
-def _cmd_classify(args: argparse.Namespace) -> int:
+def _check_classify_options(args: argparse.Namespace) -> None:
+    """Every option works in every mode, or is refused here in one line."""
     if args.input and args.text:
         raise ValueError("Give messages as arguments or --input FILE, not both.")
+    if not args.input:
+        for option, value in (
+            ("--column", args.column),
+            ("--sender-column", args.sender_column),
+            ("--prefix", args.prefix if args.prefix != PREFIX else None),
+        ):
+            if value is not None:
+                raise ValueError(
+                    f"{option} names a column of --input FILE; give --input."
+                )
+    if args.sender and args.sender_column:
+        raise ValueError(
+            "Give one sender for every message (--sender) or a column of senders "
+            "(--sender-column), not both."
+        )
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    _check_classify_options(args)
     if args.output not in (None, "-"):
         from ._files import check_writable
 
         check_writable(args.output)
     model = _load_model(args.model)
-    if args.input:
-        with _output(args.output) as out:
+    with _output(args.output, args.output_encoding) as out:
+        if args.input:
             done = _classify_file(model, args, out)
-        logger.info("classified %d rows from %s", done, args.input)
-        return 0
-    texts = args.text or _stdin_texts()
-    if not texts:
+            logger.info("classified %d rows from %s", done, args.input)
+            return 0
+        chunks = (
+            _chunks(iter(args.text), len)
+            if args.text
+            else _stdin_chunks(
+                "utf-8-sig" if args.encoding == "utf-8" else args.encoding
+            )
+        )
+        writer = _Writer(out, args.json, [str(c) for c in model.classes_])
+        done = 0
+        for chunk in chunks:
+            if not done:
+                writer.header()
+            writer.rows(model.classify_many(chunk, senders=[args.sender] * len(chunk)))
+            out.flush()  # results flow as they come, line by line of the input
+            done += len(chunk)
+    if not done:
         raise ValueError(
             "Give messages as arguments, on standard input, or --input FILE."
         )
-    predictions = model.classify_many(texts, senders=[args.sender] * len(texts))
-    classes = [str(c) for c in model.classes_]
-    with _output(args.output) as out:
-        if args.json:
-            for p in predictions:
-                out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
-        else:
-            writer = csv.writer(out)
-            writer.writerow(["text", *_result_header(classes)])
-            writer.writerows([p.text, *_result_row(p, classes)] for p in predictions)
     return 0
 
 
@@ -174,9 +303,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
             base=args.base,
             weight=args.weight,
         )
-        stage("fitted")
+        stage("fit")
         model.save(args.output)
-        stage("saved")
+        stage("save")
     print(
         f"trained on {args.data}, classes {', '.join(map(str, model.classes_))}; "
         f"saved {args.output}"
@@ -221,7 +350,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         )
         for _, row in errors.iterrows():
             print(
-                f"{row['label']} -> {row['predicted']} ({row['confidence']:.3f}): {row['text']}"
+                f"{row['label']} -> {row['predicted']} (confidence "
+                f"{row['confidence']:.3f}): {row['text']}"
             )
     return 0
 
@@ -278,21 +408,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("text", nargs="*", help="messages to classify")
     c.add_argument("--input", help="CSV file to classify, with a header row")
-    c.add_argument(
-        "--column", default="text", help="text column of --input (default: text)"
-    )
+    c.add_argument("--column", help="text column of --input (default: text)")
     c.add_argument(
         "--output",
-        help="file to write (default: stdout); --input's columns plus dg_* columns",
+        help="file to write (default: stdout); with --input, its columns plus the "
+        "new ones (prefixed dg_)",
     )
-    c.add_argument("--sender", help="number or short code the messages came from")
+    c.add_argument(
+        "--sender",
+        help="number or short code every message came from (with --input too)",
+    )
     c.add_argument(
         "--sender-column", help="column of --input with each message's sender"
     )
     c.add_argument(
+        "--prefix",
+        default=PREFIX,
+        help=f"prefix of the columns added to --input's (default: {PREFIX})",
+    )
+    c.add_argument(
         "--json",
         action="store_true",
-        help="JSON lines with red flags, facts and advice, instead of CSV",
+        help="JSON lines (one record a message, with red flags, facts and advice; "
+        "with --input, the row under 'input') instead of CSV",
+    )
+    c.add_argument(
+        "--output-encoding",
+        default="utf-8",
+        choices=["utf-8", "utf-8-sig", "gbk", "gb18030", "big5"],
+        help="encoding of the output (default utf-8; utf-8-sig for Excel, gbk or "
+        "gb18030 for Chinese Windows)",
     )
     _common(c)
     c.set_defaults(func=_cmd_classify)
@@ -340,6 +485,11 @@ def _terminate(signum: int, frame: object) -> None:  # noqa: ARG001
     raise SystemExit(128 + signum)
 
 
+# Signals that end the process: each unwinds like an exception, so a partial
+# output is removed (SIGINT does so as KeyboardInterrupt).
+_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
@@ -355,12 +505,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    # SIGTERM unwinds like an exception, so partial outputs are removed.
     with contextlib.suppress(ValueError):  # not the main thread
-        signal.signal(signal.SIGTERM, _terminate)
+        for name in _SIGNALS:
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _terminate)
     try:
         code = int(args.func(args))
-        sys.stdout.flush()
+        if sys.stdout is not None and not sys.stdout.closed:
+            sys.stdout.flush()
         return code
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, as other tools do.
@@ -371,9 +523,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        _error(
+            f"the output encoding {exc.encoding} cannot write {bad!r}; "
+            "use --output-encoding utf-8-sig (Excel reads it) or gb18030"
+        )
         return 2
+    except (ValueError, TypeError, OSError) as exc:
+        _error(str(exc))
+        return 2
+
+
+def _error(message: str) -> None:
+    if sys.stderr is not None and not sys.stderr.closed:
+        print(f"error: {message}", file=sys.stderr)
 
 
 if __name__ == "__main__":

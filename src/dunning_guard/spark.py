@@ -1,8 +1,10 @@
 """Score a text column of a Spark DataFrame on the executors.
 
 `classify_column` adds ``label``, ``confidence``, ``relevance`` and one
-``p_<label>`` column per class of the model (optionally ``relevant`` and
-``flag_ids``) to a Spark DataFrame. Needs the ``spark`` extra
+``p_<label>`` column per class of the model (optionally ``margin``, ``relevant``
+and ``flag_ids``) to a Spark DataFrame: the table columns of the one output
+schema (`dunning_guard._schema`), with the same names and values as
+``Predictions.to_frame`` and the CLI. Needs the ``spark`` extra
 (``pip install "dunning-guard[spark]"``) and a classic Spark session, one with a
 `SparkContext` (not Spark Connect).
 
@@ -11,9 +13,7 @@ name made of its SHA-256, ships it with `SparkContext.addFile` and sends each
 task only that name and hash, never a pickled estimator. Each Python worker
 process checks the hash of its copy, loads the model once and keeps it for
 every later batch and task (a dict keyed by path and hash, behind a lock).
-Each Arrow batch goes through the model's own batch methods, ``predict_proba``
-and ``decide`` when only labels, confidences and probabilities are asked for (the
-work of ``predict``) and ``classify_many`` when relevance or red flags are, so the
+Each Arrow batch goes through ``classify_many``, the one scoring path, so the
 columns equal ``predict``, ``predict_proba`` and ``predict_relevance`` on the
 same texts.
 
@@ -24,7 +24,6 @@ retrained model, save it there and pass the path.
 from __future__ import annotations
 
 import atexit
-import collections
 import functools
 import hashlib
 import os
@@ -39,8 +38,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._model import Model
 from ._persist import bundled_path, load
-from ._scorer import Model
+from ._schema import table_cells, table_columns, table_fields
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
@@ -49,16 +49,23 @@ if TYPE_CHECKING:
 
 __all__ = ["classify_column"]
 
-#: What `classify_column` can add; ``"scores"`` is one ``p_<label>`` column per class.
-COLUMNS = ("label", "confidence", "relevance", "relevant", "scores", "flag_ids")
+#: What `classify_column` adds by default; it can add any table field of the
+#: output schema but the text (`available_columns`): ``"scores"`` is one ``p_<label>``
+#: column per class.
 DEFAULT_COLUMNS = ("label", "confidence", "relevance", "scores")
+
+
+def available_columns() -> tuple[str, ...]:
+    """The columns `classify_column` can add, in schema order."""
+    return tuple(f for f in table_fields() if f != "text")
+
+
 # The scores travel in one struct column under this name, then become columns.
 _STRUCT = "__dunning_guard__"
 
 # Per process (each Python worker, and the driver): models by (local path, SHA-256).
 # Model files are named by their hash, so an entry never goes stale.
 _MODELS: dict[tuple[str, str], Model] = {}
-_LOADS: collections.Counter[tuple[str, str]] = collections.Counter()  # for the tests
 _LOCK = threading.Lock()
 
 
@@ -88,11 +95,10 @@ def classify_column(
         not the estimator, goes to the executors.
     columns : iterable of str
         What to add, from ``"label"`` (str), ``"confidence"`` (the probability of
-        the label), ``"relevance"`` (float), ``"relevant"`` (bool, relevance at
-        least the model's threshold), ``"scores"`` (one ``p_<label>`` float column
-        per class in ``model.classes_``) and ``"flag_ids"`` (array of red-flag
-        ids). Without relevance, relevant and flag_ids a batch costs what
-        ``predict`` does; with them, about a fifth more (``classify_many``).
+        the label), ``"margin"`` (its lead over the next class), ``"relevant"``
+        (bool: the label is not ``unrelated``), ``"relevance"`` (float),
+        ``"flag_ids"`` (array of red-flag ids) and ``"scores"`` (one ``p_<label>``
+        float column per class in ``model.classes_``).
 
     Returns
     -------
@@ -136,8 +142,8 @@ def classify_column(
             "or drop them first, e.g. df.withColumnRenamed('label', 'true_label')."
         )
     _ship(df.sparkSession.sparkContext, staged)
-    scorer = _scorer(staged.name, sha256, kinds, classes)
-    score = F.pandas_udf(scorer, schema)  # type: ignore[call-overload]  # stubs lack struct
+    udf = _udf(staged.name, sha256, kinds, classes)
+    score = F.pandas_udf(udf, schema)  # type: ignore[call-overload]  # stubs lack struct
     quoted = "`" + text_col.replace("`", "``") + "`"  # a name with dots is one column
     return (
         df.select("*", score(F.col(quoted)).alias(_STRUCT))
@@ -150,20 +156,13 @@ def _check_columns(columns: Iterable[str]) -> tuple[str, ...]:
     if isinstance(columns, str):
         columns = (columns,)
     kinds = tuple(dict.fromkeys(columns))
-    unknown = [c for c in kinds if c not in COLUMNS]
+    unknown = [c for c in kinds if c not in available_columns()]
     if unknown or not kinds:
         raise ValueError(
-            f"Expected columns from {', '.join(COLUMNS)}, got {list(kinds)}; "
-            f"the default is {DEFAULT_COLUMNS}."
+            f"Expected columns from {', '.join(available_columns())}, got "
+            f"{list(kinds)}; the default is {DEFAULT_COLUMNS}."
         )
     return kinds
-
-
-def _field_names(kinds: tuple[str, ...], classes: tuple[str, ...]) -> list[str]:
-    names: list[str] = []
-    for kind in kinds:
-        names += [f"p_{c}" for c in classes] if kind == "scores" else [kind]
-    return names
 
 
 def _output_schema(kinds: tuple[str, ...], classes: tuple[str, ...]) -> StructType:
@@ -177,18 +176,18 @@ def _output_schema(kinds: tuple[str, ...], classes: tuple[str, ...]) -> StructTy
     )
 
     types = {
-        "label": StringType(),
-        "confidence": DoubleType(),
-        "relevance": DoubleType(),
-        "relevant": BooleanType(),
-        "flag_ids": ArrayType(StringType(), containsNull=False),
+        "string": StringType(),
+        "double": DoubleType(),
+        "boolean": BooleanType(),
+        "array<string>": ArrayType(StringType(), containsNull=False),
+        "per_class": DoubleType(),
     }
-    return StructType(
-        [
-            StructField(name, types.get(name, DoubleType()))  # p_<label>: double
-            for name in _field_names(kinds, classes)
-        ]
-    )
+    table = table_fields()
+    fields = []
+    for kind in kinds:
+        names = table_columns(classes, [kind])
+        fields += [StructField(n, types[table[kind]]) for n in names]
+    return StructType(fields)
 
 
 def _sha256(path: str | PathLike[str]) -> str:
@@ -264,11 +263,10 @@ def _load_checked(path: str, sha256: str) -> Model:
                     "restart the Spark application so that executors fetch it again."
                 )
             model = _MODELS[key] = load(path)
-            _LOADS[key] += 1
     return model
 
 
-def _scorer(
+def _udf(
     name: str, sha256: str, kinds: tuple[str, ...], classes: tuple[str, ...]
 ) -> Callable[[pd.Series], pd.DataFrame]:
     # A closure over strings only: cloudpickle sends the module-level functions
@@ -291,12 +289,16 @@ def _score_batch(
 
     model = _load_checked(SparkFiles.get(name), sha256)
     present = texts.notna().to_numpy()
-    found = _verdicts(model, texts[present], kinds, classes)
+    names = table_columns(classes, kinds)
+    rows = [
+        table_cells(p, classes, kinds, arrays=True)
+        for p in model.classify_many(texts[present])
+    ]
     at = np.flatnonzero(present)
     out: dict[str, np.ndarray] = {}
-    for field in _field_names(kinds, classes):
-        values = found[field]
-        if isinstance(values, np.ndarray):
+    for j, field in enumerate(names):
+        values = [row[j] for row in rows]
+        if values and isinstance(values[0], float):
             out[field] = np.full(len(texts), np.nan)  # Arrow sends NaN as null
             out[field][at] = values
         else:
@@ -305,38 +307,3 @@ def _score_batch(
             for i, value in zip(at, values):
                 out[field][i] = value
     return pd.DataFrame(out, index=texts.index)
-
-
-def _verdicts(
-    model: Model,
-    texts: pd.Series,
-    kinds: tuple[str, ...],
-    classes: tuple[str, ...],
-) -> dict[str, np.ndarray | list[object]]:
-    """Every output column for non-null `texts`: float arrays and lists of objects."""
-    if not {"relevance", "relevant", "flag_ids"} & set(kinds):
-        # Probabilities alone: one predict_proba pass, the work of predict.
-        proba = model.predict_proba(texts)
-        labels = model.decide(proba)  # the rule of predict (unrelated by threshold)
-        best = np.asarray([classes.index(str(c)) for c in labels], dtype=np.int64)
-        found: dict[str, np.ndarray | list[object]] = {
-            "label": [str(c) for c in labels],
-            "confidence": proba[np.arange(len(best)), best],
-        }
-        found.update({f"p_{c}": proba[:, j] for j, c in enumerate(classes)})
-        return found
-    # One classify_many pass gives relevance and red flags too.
-    predictions = model.classify_many(texts)
-
-    def floats(values: Iterable[float]) -> np.ndarray:
-        return np.fromiter(values, dtype=float, count=len(predictions))
-
-    found = {
-        "label": [p.label for p in predictions],
-        "confidence": floats(p.confidence for p in predictions),
-        "relevance": floats(p.relevance for p in predictions),
-        "relevant": [p.relevant for p in predictions],
-        "flag_ids": [list(p.flag_ids) for p in predictions],
-    }
-    found.update({f"p_{c}": floats(p.scores[c] for p in predictions) for c in classes})
-    return found

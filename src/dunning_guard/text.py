@@ -1,5 +1,6 @@
-"""Text tools: the normalization the model sees, script conversion, and the
-obfuscation and refilling used to test robustness.
+"""Text tools: the normalization the model sees, the red flags and facts its
+rules find (without a model), script conversion, and the obfuscation and
+refilling used to test robustness.
 
 Examples
 --------
@@ -13,12 +14,15 @@ True
 from __future__ import annotations
 
 from ._augment import obfuscate, refill
+from ._flags import find_facts, find_flags
 from ._normalize import clean, normalize, trace_normalize
 from ._script import has_traditional, to_simplified, to_traditional
 from ._segment import segment
 
 __all__ = [
     "clean",
+    "find_facts",
+    "find_flags",
     "has_traditional",
     "normalize",
     "obfuscate",

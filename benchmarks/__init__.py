@@ -1,0 +1,1 @@
+"""Benchmarks and the baselines the model is measured against (python -m benchmarks.bench)."""
