@@ -8,7 +8,7 @@ LINTED := src tests models benchmarks
 $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,spark]"
+	$(PY) -m pip install --quiet -e ".[test,spark,serve]"
 	touch $@
 
 .PHONY: demo test test-slow test-all lint model bench

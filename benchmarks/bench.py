@@ -101,8 +101,14 @@ def clear_caches() -> None:
         cache.cache_clear()
 
 
-def paired(fns: dict[str, Callable[[list[str]], object]], batch: list[str]) -> dict:
-    """Run each function on the same chunks, interleaved, alternating the order."""
+def paired(
+    fns: dict[str, Callable[[list[str]], object]],
+    batch: list[str],
+    base: str | None = None,
+) -> dict:
+    """Run each function on the same chunks, interleaved, alternating the order.
+    Ratios are throughputs: the first function's against each other one, or, with
+    `base`, each function's against `base`'s."""
     chunks = [list(c) for c in np.array_split(np.asarray(batch, dtype=object), CHUNKS)]
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in fns}
     names = list(fns)
@@ -117,11 +123,15 @@ def paired(fns: dict[str, Callable[[list[str]], object]], batch: list[str]) -> d
             "msgs_per_s_wall": len(batch) / sum(w for _, w in t),
             "msgs_per_s_cpu": len(batch) / sum(c for c, _ in t),
         }
-    first = names[0]
-    for other in names[1:]:
+    pairs = (
+        [(name, base) for name in names if name != base]
+        if base
+        else [(names[0], other) for other in names[1:]]
+    )
+    for one, other in pairs:
         for kind, k in (("cpu", 0), ("wall", 1)):
-            ratios = [b[k] / a[k] for a, b in zip(times[first], times[other])]
-            out[f"{first}_vs_{other}_{kind}"] = statistics.median(ratios)
+            ratios = [b[k] / a[k] for a, b in zip(times[one], times[other])]
+            out[f"{one}_vs_{other}_{kind}"] = statistics.median(ratios)
     return out
 
 
@@ -264,6 +274,38 @@ def main() -> None:
         )
         _segment.ENGINE = "rjieba"
         print("engines", _rounded(results["engines"]), flush=True)
+
+    # The output surfaces against predict, on the same texts (caches emptied before
+    # each call, so each call reads every message afresh): a DataFrame with the red
+    # flags and facts read, and JSON lines (the record of each message).
+    def fresh(fn: Callable[[list[str]], object]) -> Callable[[list[str]], object]:
+        def run(batch: list[str]) -> object:
+            clear_caches()
+            return fn(batch)
+
+        return run
+
+    def frame_with_evidence(batch: list[str]) -> object:
+        predictions = model.classify_many(batch)
+        evidence = [(p.red_flags, p.facts) for p in predictions]
+        return predictions.to_frame(), evidence
+
+    def json_lines(batch: list[str]) -> object:
+        return [
+            json.dumps(p.to_dict(), ensure_ascii=False)
+            for p in model.classify_many(batch)
+        ]
+
+    results["surfaces"] = paired(
+        {
+            "predict": fresh(model.predict),
+            "frame": fresh(frame_with_evidence),
+            "json": fresh(json_lines),
+        },
+        workloads["novel"],
+        base="predict",
+    )
+    print("surfaces", _rounded(results["surfaces"]), flush=True)
     # n_jobs=2 against one process: wall time (the workers' CPU is not ours).
     clear_caches()
     parallel = dg.load()
@@ -354,6 +396,12 @@ def print_table(r: dict) -> None:
         print(
             f"model with rjieba / with jieba (novel, CPU; wall): {e['rjieba_vs_jieba_cpu']:.2f}; {e['rjieba_vs_jieba_wall']:.2f}"
         )
+    sf = r["surfaces"]
+    print(
+        "throughput / predict's, novel (CPU; wall): to_frame() with red flags and facts "
+        f"{sf['frame_vs_predict_cpu']:.2f}; {sf['frame_vs_predict_wall']:.2f}, "
+        f"JSON lines {sf['json_vs_predict_cpu']:.2f}; {sf['json_vs_predict_wall']:.2f}"
+    )
     nj = r["n_jobs2"]
     print(f"n_jobs=2 / one process (novel x2, wall): {nj['two_vs_one_wall']:.2f}")
     lat = r["classify_latency_ms"]

@@ -35,8 +35,19 @@ def formats() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def corpus(messages, unrelated, templates, formats) -> pd.DataFrame:
-    return pd.concat([messages, unrelated, templates, formats], ignore_index=True)
+def registers() -> pd.DataFrame:
+    return pd.read_csv(DATASETS / "registers.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="session")
+def twins() -> pd.DataFrame:
+    return pd.read_csv(DATASETS / "twins.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="session")
+def corpus(messages, unrelated, templates, formats, registers, twins) -> pd.DataFrame:
+    frames = [messages, unrelated, templates, formats, registers, twins]
+    return pd.concat(frames, ignore_index=True).fillna({"twin_of": ""})
 
 
 @pytest.fixture(scope="session")

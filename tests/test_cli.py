@@ -15,7 +15,7 @@ import dunning_guard as dg
 from dunning_guard.cli import main
 
 HEADER = (
-    "text,label,confidence,margin,relevant,relevance,flag_ids,"
+    "text,label,confidence,margin,relevant,relevance,basis,flag_ids,"
     + ",".join(f"p_{c}" for c in (*dg.LABELS, "unrelated"))
     + ",red_flags"
 )
@@ -145,7 +145,7 @@ def test_every_option_has_help_text():
     (commands,) = [
         a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
     ]
-    assert set(commands.choices) == {"classify", "train", "evaluate"}
+    assert set(commands.choices) == {"classify", "train", "evaluate", "serve"}
     for name, sub in commands.choices.items():
         for action in sub._actions:
             if action.option_strings:
@@ -279,3 +279,19 @@ def _saved(tmp_path, model):
     path = tmp_path / "m.dg"
     model.save(path)
     return path
+
+
+def test_review_writes_the_least_certain_verdicts_first(tmp_path, capsys, bundled):
+    texts = [
+        "【花呗】您本月账单将于明天到期，请按时还款。",
+        "在吗",
+        "加薇信kf88处理逾期",
+        "您好",
+        "明天开会",
+    ]
+    src = _csv_file(tmp_path / "in.csv", [(str(i), t) for i, t in enumerate(texts)])
+    assert main(["classify", "--input", str(src), "--review", "2"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    margins = sorted(bundled.classify(t).margin for t in texts)
+    assert [float(r["dg_margin"]) for r in rows] == margins[:2]
+    assert main(["classify", "--review", "0", "x"]) == 2

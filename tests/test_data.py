@@ -147,13 +147,15 @@ def test_a_huge_field_is_refused_not_read_into_memory(tmp_path):
         read_labeled(path, training=False)
 
 
-def test_corpus_returns_both_writings_with_their_sources():
+def test_corpus_returns_every_writing_and_the_twins_with_their_sources():
     df = dg.corpus()
-    assert {"w1", "w2", "w3"} == set(df["source"])
-    assert df["id"].is_unique and (df["group"] == df["id"]).all()
+    assert {"w1", "w2", "w3", "w4", "tw"} == set(df["source"])
+    originals = df["twin_of"] == ""
+    assert df["id"].is_unique and (df["group"][originals] == df["id"][originals]).all()
     augmented = dg.corpus(augmented=True)
     assert len(augmented) > 3 * len(df)
-    assert set(augmented["group"]) == set(df["id"])
+    assert set(augmented["group"]) == set(df["group"])
+    assert augmented.attrs["sha256"] == df.attrs["sha256"]
 
 
 def test_errors_in_a_csv_name_its_lines(tmp_path):

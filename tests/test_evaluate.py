@@ -71,7 +71,7 @@ def test_cross_validate_keeps_groups_apart(messages):
 def test_leave_one_writing_out_holds_out_each_source(corpus):
     data = corpus.groupby(["source", "label"]).head(15)
     cv = dg.cross_validate(data, dg.DunningClassifier(char_ngrams=None), by="source")
-    assert list(cv.folds.index) == ["w1", "w2", "w3", "mean"]
+    assert list(cv.folds.index) == ["tw", "w1", "w2", "w3", "w4", "mean"]
     assert (
         cv.predictions.groupby("source")["fold"].unique().map(list)
         == cv.predictions.groupby("source")["fold"].first().map(lambda f: [f])

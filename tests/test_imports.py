@@ -60,6 +60,7 @@ LAYERS = [
     "_sender",
     "_explain",
     "_schema",
+    "_html",
     "_results",
     "_files",
     "_format",
@@ -76,6 +77,7 @@ LAYERS = [
     "types",
     "cli",
     "spark",
+    "serve",
     "__init__",
 ]
 

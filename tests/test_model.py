@@ -76,6 +76,7 @@ def test_classify_many_converts_to_a_frame_on_the_series_index(bundled):
         "margin",
         "relevant",
         "relevance",
+        "basis",  # what a scam verdict rests on: mechanism or resemblance
         "flag_ids",
         *(f"p_{c}" for c in bundled.classes_),
         "red_flags",  # the old name of flag_ids, kept for this release
@@ -88,7 +89,7 @@ def test_empty_batch_gives_empty_results(bundled):
     assert bundled.predict([]).shape == (0,)
     assert bundled.predict_proba([]).shape == (0, 5)
     assert len(bundled.classify_many([])) == 0
-    assert bundled.classify_many([]).to_frame().shape == (0, 13)
+    assert bundled.classify_many([]).to_frame().shape == (0, 14)
 
 
 def test_empty_and_whitespace_messages_are_unrelated(bundled):

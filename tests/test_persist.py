@@ -232,7 +232,7 @@ def test_model_json_lists_the_feature_blocks_and_flag_ids_in_column_order(
     settings = json.loads(_members(path)["model.json"])
     kinds = [b["kind"] for b in settings["features"]]
     assert kinds == ["word", "char", "flag"]
-    assert settings["features"][2]["ids"] == list(dg.FLAGS)
+    assert settings["features"][2]["ids"] == [*dg.FLAGS, "any_mechanism"]
     assert settings["n_features"] == flagged.model_.scorer.n_features
 
 
@@ -286,11 +286,28 @@ def _as_format_2(path, to):
 
 
 def test_a_file_of_dunning_guard_0_2_loads_and_scores_the_same(flagged, tmp_path):
+    from dunning_guard._features import FlagBlock, LinearScorer
+    from dunning_guard._format import _FORMAT2_FLAGS
+
+    # A model with the flag columns dunning_guard 0.2 had, in its order.
+    scorer = flagged.model_.scorer
+    words, chars, flags = scorer.blocks
+    width = len(words.terms) + len(chars.terms)
+    columns = list(range(width)) + [width + flags.ids.index(f) for f in _FORMAT2_FLAGS]
+    legacy = dg.Model(
+        LinearScorer(
+            (words, chars, FlagBlock(_FORMAT2_FLAGS, flags.weight)),
+            scorer.coef[:, columns],
+            scorer.intercept,
+        ),
+        flagged.classes_,
+        relevance_threshold=flagged.relevance_threshold,
+    )
     path, old = tmp_path / "new.dg", tmp_path / "old.dg"
-    flagged.save(path)
+    legacy.save(path)
     _as_format_2(path, old)
     np.testing.assert_array_equal(
-        dg.load(old).predict_proba(FLAGGED_TEXTS), flagged.predict_proba(FLAGGED_TEXTS)
+        dg.load(old).predict_proba(FLAGGED_TEXTS), legacy.predict_proba(FLAGGED_TEXTS)
     )
 
 

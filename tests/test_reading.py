@@ -77,11 +77,22 @@ def test_explain_is_one_pass(bundled, passes):
     assert list(passes["ruled"].values()) == [1]
 
 
-def test_predict_is_one_pass_and_a_model_without_flag_features_runs_no_rules(
-    bundled, passes
-):
-    assert not bundled.scorer.uses_flags
+def test_predict_is_one_pass(bundled, passes):
+    assert bundled.scorer.uses_flags  # the bundled model reads its red flags
     bundled.predict([SCAM, "明天开会"])
+    assert passes["normalized"] == Counter([SCAM, "明天开会"])
+    assert sorted(passes["ruled"].values()) == [1, 1]
+
+
+def test_a_model_without_flag_features_or_evidence_rule_runs_no_rules(corpus, passes):
+    data = corpus.groupby("label").head(20)
+    model = dg.DunningClassifier(red_flags=False, char_ngrams=None).fit(
+        data["text"], data["label"]
+    )
+    assert not model.model_.scorer.uses_flags
+    passes["normalized"].clear()
+    passes["ruled"].clear()
+    model.predict([SCAM, "明天开会"])
     assert passes["normalized"] == Counter([SCAM, "明天开会"])
     assert passes["ruled"] == Counter()
 
@@ -100,6 +111,10 @@ def test_evaluate_scores_each_message_once(bundled, monkeypatch):
     class Spy:
         classes_ = bundled.classes_
 
+        def predict_with_proba(self, texts):
+            calls["predict_with_proba"] += 1
+            return bundled.predict_with_proba(texts)
+
         def predict_proba(self, texts):
             calls["predict_proba"] += 1
             return bundled.predict_proba(texts)
@@ -108,13 +123,10 @@ def test_evaluate_scores_each_message_once(bundled, monkeypatch):
             calls["predict"] += 1
             return bundled.predict(texts)
 
-        def decide(self, proba):
-            return bundled.decide(proba)
-
     texts = [SCAM, "【花呗】您本月账单1,205元将于明天到期", "明天开会"]
     frame = pd.DataFrame({"text": texts, "label": ["scam", "reminder", "unrelated"]})
     report = dg.evaluate(Spy(), frame)
-    assert calls == Counter({"predict_proba": 1})
+    assert calls == Counter({"predict_with_proba": 1})
     assert report.accuracy == 1.0
 
 

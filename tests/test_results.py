@@ -7,6 +7,7 @@ import dataclasses
 import pickle
 
 import pandas as pd
+import pytest
 
 import dunning_guard as dg
 
@@ -62,3 +63,23 @@ def test_margin_marks_a_label_that_is_not_the_top_score():
         "x", "reminder", {"reminder": 0.31, "unrelated": 0.37, "scam": 0.32}
     )
     assert p.confidence == 0.31 and round(p.margin, 2) == -0.06
+
+
+def test_review_picks_the_least_certain_first_and_keeps_row_labels(bundled):
+    texts = pd.Series(
+        [
+            "【花呗】您本月账单将于明天到期，请按时还款。",
+            "在吗",
+            "加薇信kf88处理逾期",
+            "您好",
+        ],
+        index=["a", "b", "c", "d"],
+    )
+    batch = bundled.classify_many(texts)
+    picked = batch.review(2)
+    margins = sorted(p.margin for p in batch)
+    assert [p.margin for p in picked] == margins[:2]
+    assert set(picked.labels) <= {"a", "b", "c", "d"} and len(picked) == 2
+    assert len(batch.review(10)) == 4 and len(batch.review(0)) == 0
+    with pytest.raises(ValueError, match="Expected k to be a count"):
+        batch.review(-1)

@@ -150,6 +150,7 @@ def test_null_text_gets_null_in_every_new_column(spark, bundled, texts):
         "margin",
         "relevant",
         "relevance",
+        "basis",
         "flag_ids",
         *(f"p_{c}" for c in bundled.classes_),
     ]

@@ -34,7 +34,9 @@ def corpus(*, augmented: bool = False) -> pd.DataFrame:
     """The corpus the bundled model was trained on, as a DataFrame.
 
     Columns ``id, text, label, script, group, channel, tags, source, writer,
-    category`` (see the datasheet); ``source`` names the writing. With `augmented`,
+    category, twin_of`` (see the datasheet); ``source`` names the writing (``w1``
+    … ``w4``, ``tw`` for the counterfactual twins), ``twin_of`` the original of a
+    twin (a pair shares its ``group``). With `augmented`,
     the variants the bundled model also saw (`augment`, seed 0) are added.
 
     Examples

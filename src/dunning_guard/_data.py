@@ -25,7 +25,14 @@ __all__ = [
 #: A label needs at least this many messages to be learned.
 MIN_PER_LABEL = 3
 #: The corpus files, in the order the data hash reads them.
-CORPUS_FILES = ("messages.csv", "unrelated.csv", "templates.csv", "formats.csv")
+CORPUS_FILES = (
+    "messages.csv",
+    "unrelated.csv",
+    "templates.csv",
+    "formats.csv",
+    "registers.csv",
+    "twins.csv",
+)
 
 
 def _where(mask: pd.Series, lines: list[int] | None, limit: int = 5) -> str:
@@ -177,6 +184,8 @@ def bundled_corpus(*, augmented: bool = False) -> pd.DataFrame:
     root = corpus_dir()
     paths = [root / name for name in CORPUS_FILES]
     df = pd.concat([read_csv_frame(p) for p in paths], ignore_index=True)
+    # Only twins name their original; every other row has an empty `twin_of`.
+    df["twin_of"] = df["twin_of"].fillna("")
     df.attrs = {"sha256": data_hash(paths)}
     if not augmented:
         return df

@@ -67,6 +67,10 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         Passed to the logistic regression.
     relevance_threshold : float
         In [0, 1]: a message is ``unrelated`` when its relevance is below this.
+    resemblance_threshold : float or None
+        In [0, 1]: a ``scam`` verdict on a message with no fraud mechanism (no red
+        flag of severity 2 or 3) stands only when P(scam) reaches this; None: no
+        such rule.
     red_flags : bool
         Also feed the red flags (see `FLAGS`) to the classifier as features. Off by
         default (see the model card); predictions carry their red flags either way.
@@ -89,6 +93,7 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         "min_df": [Interval(Integral, 1, None, closed="left")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "relevance_threshold": [Real],  # its range: check_threshold, in fit
+        "resemblance_threshold": [Real, None],
         "red_flags": ["boolean"],
         "n_jobs": [Integral, None],
     }
@@ -102,6 +107,7 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         min_df: int = 2,
         class_weight: str | dict | None = None,
         relevance_threshold: float = 0.5,
+        resemblance_threshold: float | None = None,
         red_flags: bool = False,
         n_jobs: int | None = None,
     ):
@@ -111,6 +117,7 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.class_weight = class_weight
         self.relevance_threshold = relevance_threshold
+        self.resemblance_threshold = resemblance_threshold
         self.red_flags = red_flags
         self.n_jobs = n_jobs
 
@@ -139,6 +146,8 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
         """Fit on messages `X` with labels `y` (optionally weighted per row)."""
         self._validate_params()
         check_threshold(self.relevance_threshold)
+        if self.resemblance_threshold is not None:
+            check_threshold(self.resemblance_threshold, "resemblance_threshold")
         _check_ngrams("word_ngrams", self.word_ngrams)
         if self.char_ngrams is not None:
             _check_ngrams("char_ngrams", self.char_ngrams, high=3)
@@ -164,10 +173,15 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
             fit_params["clf__sample_weight"] = weights
         self.pipeline_ = self._make_pipeline().fit(texts, labels, **fit_params)
         classes = order_classes(self.pipeline_.classes_)
+        weights = fit_params.get("clf__sample_weight", np.ones(len(labels)))
+        total = float(np.sum(weights))
+        shares = {c: float(np.sum(weights[labels == c]) / total) for c in classes}
         self.model_ = Model(
             export_scorer(self.pipeline_, classes),
             classes,
             relevance_threshold=self.relevance_threshold,
+            resemblance_threshold=self.resemblance_threshold,
+            class_shares=shares,
             metadata={"params": self._json_params()},
             n_jobs=self.n_jobs,
         )
@@ -182,8 +196,13 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
 
     def _fitted(self) -> Model:
         check_is_fitted(self, "model_")
-        # relevance_threshold and n_jobs may be changed after fitting (set_params).
+        # The thresholds and n_jobs may be changed after fitting (set_params).
         self.model_.relevance_threshold = check_threshold(self.relevance_threshold)
+        self.model_.resemblance_threshold = (
+            None
+            if self.resemblance_threshold is None
+            else check_threshold(self.resemblance_threshold, "resemblance_threshold")
+        )
         self.model_.n_jobs = self.n_jobs
         return self.model_
 
@@ -194,6 +213,14 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
     def predict_relevance(self, X: Iterable[str]) -> np.ndarray:
         """Relevance of each message: the probability it is about a debt or a scam."""
         return self._fitted().predict_relevance(X)
+
+    def predict_with_proba(self, X: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """See `Model.predict_with_proba`."""
+        return self._fitted().predict_with_proba(X)
+
+    def decide(self, proba: np.ndarray, X: Iterable[str] | None = None) -> np.ndarray:
+        """See `Model.decide`."""
+        return self._fitted().decide(proba, X)
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """The label of each message (``unrelated`` below the relevance threshold)."""

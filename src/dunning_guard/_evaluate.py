@@ -21,9 +21,11 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from ._data import bundled_corpus, read_labeled
-from ._decision import decide
+from ._decision import decide, prior_weights, shift
 from ._estimator import DunningClassifier, bundled_estimator
+from ._flags import MECHANISMS
 from ._progress import progress
+from ._reading import read
 from ._vocab import LEGITIMATE, SCAM, UNRELATED, order_classes
 
 __all__ = ["CrossValidation", "EvaluationReport", "cross_validate", "evaluate"]
@@ -161,12 +163,12 @@ def _score(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Probabilities and labels from one scoring pass: the model's own rule when it
     has one (`Model.decide`), else the most probable class."""
-    proba = np.asarray(model.predict_proba(texts))
-    if hasattr(model, "decide"):
-        labels = model.decide(proba)
+    if hasattr(model, "predict_with_proba"):
+        labels, proba = model.predict_with_proba(texts)
     else:
+        proba = np.asarray(model.predict_proba(texts))
         labels = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
-    return proba, np.asarray(labels, dtype=object)
+    return np.asarray(proba), np.asarray(labels, dtype=object)
 
 
 def evaluate(
@@ -224,29 +226,64 @@ class CrossValidation:
     folds: pd.DataFrame
     predictions: pd.DataFrame
 
-    def with_threshold(self, relevance_threshold: float) -> CrossValidation:
-        """The same out-of-fold probabilities, labels decided again at
-        `relevance_threshold` (the rule of `Model`); the folds table is kept."""
+    def at_operating_point(
+        self, point: str | dict[str, float] | None, class_shares: dict[str, float]
+    ) -> CrossValidation:
+        """The out-of-fold probabilities moved to an operating point (see
+        `Model.with_operating_point`) from the training mix `class_shares` (e.g. a
+        fitted model's ``model_.class_shares``); decide them again with
+        `with_threshold`."""
         pred = self.predictions
         classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
-        if UNRELATED not in classes:
-            return self
-        proba = pred[[f"p_{c}" for c in classes]].to_numpy()
-        relabeled = pred.assign(predicted=decide(proba, classes, relevance_threshold))
-        return CrossValidation(folds=self.folds, predictions=relabeled)
+        columns = [f"p_{c}" for c in classes]
+        moved = shift(
+            pred[columns].to_numpy(), prior_weights(point, classes, class_shares)
+        )
+        return CrossValidation(
+            folds=self.folds, predictions=pred.assign(**dict(zip(columns, moved.T)))
+        )
 
-    def report(self, relevance_threshold: float | None = None) -> EvaluationReport:
+    def _relabel(
+        self, relevance_threshold: float, resemblance_threshold: float | None
+    ) -> np.ndarray:
+        pred = self.predictions
+        classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
+        return decide(
+            pred[[f"p_{c}" for c in classes]].to_numpy(),
+            classes,
+            relevance_threshold,
+            mechanism=pred["mechanism"].to_numpy(dtype=bool),
+            resemblance_threshold=resemblance_threshold,
+        )
+
+    def with_threshold(
+        self,
+        relevance_threshold: float,
+        resemblance_threshold: float | None = None,
+    ) -> CrossValidation:
+        """The same out-of-fold probabilities, labels decided again at these
+        thresholds (the rule of `Model`); the folds table is kept."""
+        labels = self._relabel(relevance_threshold, resemblance_threshold)
+        return CrossValidation(
+            folds=self.folds, predictions=self.predictions.assign(predicted=labels)
+        )
+
+    def report(
+        self,
+        relevance_threshold: float | None = None,
+        resemblance_threshold: float | None = None,
+    ) -> EvaluationReport:
         """A report over all out-of-fold predictions pooled.
 
-        With `relevance_threshold`, labels are decided again from the out-of-fold
-        probabilities at that threshold (to compare thresholds on one run).
+        With `relevance_threshold` (and `resemblance_threshold`), labels are decided
+        again from the out-of-fold probabilities (to compare thresholds on one run).
         """
         pred = self.predictions
         classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
         proba = pred[[f"p_{c}" for c in classes]].to_numpy()
         labels = pred["predicted"].to_numpy(dtype=object)
-        if relevance_threshold is not None and UNRELATED in classes:
-            labels = decide(proba, classes, relevance_threshold)
+        if relevance_threshold is not None:
+            labels = self._relabel(relevance_threshold, resemblance_threshold)
         return _report(pred, labels, proba, classes)
 
     def __repr__(self) -> str:
@@ -418,7 +455,12 @@ def cross_validate(
         scores = pd.DataFrame(
             proba, columns=[f"p_{c}" for c in classes], index=test.index
         )
-        parts.append(test.assign(fold=fold, predicted=pred).join(scores))
+        mechanism = [
+            bool(MECHANISMS.intersection(read(t).flag_ids)) for t in test["text"]
+        ]
+        parts.append(
+            test.assign(fold=fold, predicted=pred, mechanism=mechanism).join(scores)
+        )
     folds = pd.DataFrame(rows).set_index("fold").astype(float)
     folds.loc["mean"] = folds.mean()
     predictions = pd.concat(parts).sort_index()

@@ -19,6 +19,7 @@ from typing import Union
 
 import numpy as np
 
+from ._flags import feature_ids
 from ._reading import Reading
 from ._segment import segment
 
@@ -234,7 +235,7 @@ class LinearScorer:
                 pairs = sorted(
                     (row, offset + index[f])
                     for row, r in enumerate(readings)
-                    for f in r.flag_ids
+                    for f in feature_ids(r.flag_ids)
                     if f in index
                 )
                 rows = np.asarray([p[0] for p in pairs], dtype=np.int64)

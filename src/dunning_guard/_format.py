@@ -37,7 +37,7 @@ import numpy as np
 from ._decision import check_threshold
 from ._features import FlagBlock, LinearScorer, Vocabulary
 from ._files import atomic_write
-from ._flags import FLAG_BY_ID
+from ._flags import ANY_MECHANISM, FLAG_BY_ID
 from ._segment import userdict_sha256
 from ._version import __version__
 
@@ -140,15 +140,21 @@ def write_model_file(
     path: str | PathLike[str],
     scorer: LinearScorer,
     classes: tuple[str, ...],
-    relevance_threshold: float,
+    decision: dict[str, Any],
     metadata: dict[str, Any],
 ) -> None:
-    """Write a model to `path` atomically: a failed save leaves the old file intact."""
+    """Write a model to `path` atomically: a failed save leaves the old file intact.
+
+    `decision` holds the decision settings: ``relevance_threshold``,
+    ``resemblance_threshold`` (None: no evidence rule) and ``class_shares`` (the
+    training mix, for operating points)."""
     vocabularies = {b.kind: b for b in scorer.blocks if isinstance(b, Vocabulary)}
     words, chars = vocabularies.get("word"), vocabularies.get("char")
     settings = {
         "classes": list(classes),
-        "relevance_threshold": relevance_threshold,
+        "relevance_threshold": decision["relevance_threshold"],
+        "resemblance_threshold": decision.get("resemblance_threshold"),
+        "class_shares": decision.get("class_shares"),
         "features": [_describe(b) for b in scorer.blocks],
         "sublinear_tf": scorer.sublinear_tf,
         "n_features": scorer.n_features,
@@ -158,8 +164,8 @@ def write_model_file(
     buffer = io.BytesIO()
     np.savez(
         buffer,
-        coef=scorer.coef.astype(np.float64),
-        intercept=scorer.intercept.astype(np.float64),
+        coef=np.ascontiguousarray(scorer.coef, dtype=np.float64),
+        intercept=np.ascontiguousarray(scorer.intercept, dtype=np.float64),
         word_idf=(words.idf if words else np.empty(0)).astype(np.float64),
         char_idf=(chars.idf if chars else np.empty(0)).astype(np.float64),
     )
@@ -283,7 +289,8 @@ def _open_members(path: str | PathLike[str]) -> zipfile.ZipFile:
             path, "it is not a zip archive (truncated, damaged or another file)"
         )
     if count != len(expected):
-        raise _fail(path, f"it holds {count:,} members, expected {len(expected)}")
+        many = "or more " if count == 0xFFFF else ""
+        raise _fail(path, f"it holds {count:,} {many}members, expected {len(expected)}")
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -347,7 +354,7 @@ def _flag_block(
         raise ValueError("the flag ids are not a list of names")
     if len(set(ids)) != len(ids):
         raise ValueError("a flag id appears twice")
-    unknown = [f for f in ids if f not in FLAG_BY_ID]
+    unknown = [f for f in ids if f not in FLAG_BY_ID and f != ANY_MECHANISM]
     if unknown:
         raise _newer(path, f"red flag {unknown[0][:40]!r}", requires)
     if type(weight) not in (int, float) or not 0 < weight <= MAX_FLAG_WEIGHT:
@@ -446,9 +453,26 @@ def _settings(
         threshold = check_threshold(settings.get("relevance_threshold"))
     except ValueError:
         raise ValueError("relevance_threshold is not a number in [0, 1]") from None
+    resemblance = settings.get("resemblance_threshold")
+    if resemblance is not None:
+        try:
+            resemblance = check_threshold(resemblance)
+        except ValueError:
+            raise ValueError(
+                "resemblance_threshold is not a number in [0, 1]"
+            ) from None
+    shares = settings.get("class_shares")
+    if shares is not None and not (
+        isinstance(shares, dict)
+        and set(shares) == set(classes)
+        and all(type(v) in (int, float) and 0 < v <= 1 for v in shares.values())
+    ):
+        raise ValueError("class_shares is not a share in (0, 1] for each class")
     return {
         "classes": classes,
         "relevance_threshold": threshold,
+        "resemblance_threshold": resemblance,
+        "class_shares": shares,
         "sublinear_tf": settings["sublinear_tf"],
         "n_features": n_features,
         "features": _features(settings, version, path, requires),
@@ -497,7 +521,7 @@ def _arrays(
                     raise _fail(
                         path, f"{name} is not plain numeric data ({exc})"
                     ) from None
-                if dtype != np.dtype("<f8") or fortran:
+                if dtype != np.dtype("<f8"):
                     # Object arrays are refused here: a pickle never runs.
                     raise _fail(
                         path, f"{name} is not plain numeric data (dtype {dtype})"
@@ -513,7 +537,9 @@ def _arrays(
                 raise _fail(
                     path, f"{name} holds {len(data)} bytes, its header says {nbytes}"
                 )
-            array = np.frombuffer(data, dtype="<f8").reshape(shape)
+            array = np.frombuffer(data, dtype="<f8").reshape(
+                shape, order="F" if fortran else "C"
+            )
             if not np.isfinite(array).all():
                 raise _fail(path, f"{name} is not finite float64 data")
             arrays[name] = array

@@ -8,6 +8,7 @@ matrix product, decide; the evidence a prediction shows comes from the same read
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterable, Mapping
 from os import PathLike
@@ -15,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from ._decision import check_threshold, decide, relevance
+from ._decision import check_threshold, decide, prior_weights, relevance, shift
 from ._explain import Contribution, explain
 from ._features import LinearScorer
-from ._flags import Fact
+from ._flags import MECHANISMS, Fact
 from ._format import write_model_file
 from ._reading import Reading, read
 from ._results import Prediction, Predictions
-from ._sender import adjust_for_sender, sender_kind
+from ._sender import adjust_for_sender, sender_kind, trusted_key
 from ._vocab import UNRELATED
 
 __all__ = ["Model", "as_texts"]
@@ -100,6 +101,12 @@ class Model:
     P(unrelated)``) is below `relevance_threshold`, else it gets the most probable
     debt label; without it, the most probable class wins and relevance is 1.
 
+    A ``scam`` verdict rests on evidence: when the message carries no fraud
+    mechanism (a red flag of severity 2 or 3), ``scam`` stands only if its
+    probability reaches `resemblance_threshold`; otherwise the message is decided
+    without the scam class. `with_operating_point` moves the probabilities to the
+    mix of messages you expect (a prior shift).
+
     Examples
     --------
     >>> import dunning_guard as dg
@@ -114,6 +121,8 @@ class Model:
         classes: Iterable[str],
         *,
         relevance_threshold: float = 0.5,
+        resemblance_threshold: float | None = None,
+        class_shares: Mapping[str, float] | None = None,
         metadata: Mapping[str, Any] | None = None,
         n_jobs: int | None = None,
     ):
@@ -128,8 +137,77 @@ class Model:
             raise ValueError(f"Expected distinct class names, got {list(names)}.")
         self._classes = names
         self.relevance_threshold = check_threshold(relevance_threshold)
+        self.resemblance_threshold = (
+            None
+            if resemblance_threshold is None
+            else check_threshold(resemblance_threshold, "resemblance_threshold")
+        )
+        self.class_shares = dict(class_shares) if class_shares else None
         self.metadata = dict(metadata or {})
         self.n_jobs = n_jobs
+        self.operating_point: str | dict[str, float] | None = None
+        self._weights: np.ndarray | None = None
+        self.trusted_senders: frozenset[str] = frozenset()
+
+    def with_trusted_senders(
+        self, senders: Iterable[str] | str | PathLike[str]
+    ) -> Model:
+        """This model with an allowlist of senders you trust (numbers or short
+        codes): an iterable, or a file with one per line (``#`` starts a comment).
+
+        A message from a trusted sender that carries no fraud mechanism is not
+        ``scam``; one that carries a mechanism is judged as any other message (a
+        sender id can be spoofed, a known trick).
+
+        Examples
+        --------
+        >>> import dunning_guard as dg
+        >>> model = dg.load().with_trusted_senders(["95588"])
+        >>> model.classify("您的账户存在风险，请立即处理", sender="95588").label != "scam"
+        True
+        """
+        if isinstance(senders, (str, PathLike)):
+            from pathlib import Path
+
+            path = Path(senders)
+            if not path.is_file():
+                raise FileNotFoundError(f"No trusted-senders file at {senders}.")
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+            senders = [x.split("#", 1)[0].strip() for x in lines]
+        keys = set()
+        for s in senders:
+            if not isinstance(s, str):
+                raise TypeError(
+                    f"Expected trusted senders as str, got {type(s).__name__}."
+                )
+            if s.strip():
+                keys.add(trusted_key(s))
+        other = copy.copy(self)
+        other.trusted_senders = frozenset(keys)
+        return other
+
+    def with_operating_point(self, point: str | dict[str, float] | None) -> Model:
+        """This model at another operating point: a name from `OPERATING_POINTS`
+        (``"corpus"``, the training mix, is the default; ``"inbox"``, a phone's
+        everyday messages; ``"collections"``, a lender's debt traffic) or the shares
+        you expect, ``{"scam": 0.02, "debt": 0.1}`` (the rest ``unrelated``).
+
+        Probabilities are moved to that mix by Bayes' rule (a prior shift), so every
+        figure a prediction gives is the one for your traffic; fewer scams expected
+        means fewer false alarms and a lower scam recall (notebook 01 draws the
+        curve).
+
+        Examples
+        --------
+        >>> import dunning_guard as dg
+        >>> inbox = dg.load().with_operating_point("inbox")
+        >>> inbox.classify("周六一起吃饭吗").label
+        'unrelated'
+        """
+        other = copy.copy(self)
+        other.operating_point = point
+        other._weights = prior_weights(point, self._classes, self.class_shares)
+        return other
 
     @property
     def classes_(self) -> np.ndarray:
@@ -193,25 +271,87 @@ class Model:
                 for a, b in zip(bounds[:-1], bounds[1:])
             )
             proba = np.vstack(parts)
-        return self._nothing_to_read(readings, proba)
+        return shift(self._nothing_to_read(readings, proba), self._weights)
 
-    def decide(self, proba: np.ndarray) -> np.ndarray:
-        """Labels for rows of `predict_proba`: the rule `predict` applies.
+    def _trusted(self, senders: list[object] | None) -> np.ndarray | None:
+        if not self.trusted_senders or senders is None:
+            return None
+        return np.fromiter(
+            (
+                isinstance(s, str) and trusted_key(s) in self.trusted_senders
+                for s in senders
+            ),
+            dtype=bool,
+            count=len(senders),
+        )
+
+    def _decide(
+        self,
+        proba: np.ndarray,
+        readings: list[Reading],
+        trusted: np.ndarray | None = None,
+    ) -> np.ndarray:
+        mechanism = None
+        if self.resemblance_threshold is not None or (
+            trusted is not None and trusted.any()
+        ):
+            # Whether each message carries a fraud mechanism: what the rules need.
+            mechanism = np.fromiter(
+                (bool(MECHANISMS.intersection(r.flag_ids)) for r in readings),
+                dtype=bool,
+                count=len(readings),
+            )
+        return decide(
+            proba,
+            self._classes,
+            self.relevance_threshold,
+            mechanism=mechanism,
+            resemblance_threshold=self.resemblance_threshold,
+            trusted=trusted,
+        )
+
+    def decide(self, proba: np.ndarray, X: Iterable[str] | None = None) -> np.ndarray:
+        """Labels for rows of `predict_proba` on the messages `X`: the rule
+        `predict` applies. `X` is needed when the model has an evidence rule
+        (`resemblance_threshold`): it looks at the messages' red flags.
 
         Examples
         --------
         >>> import dunning_guard as dg
         >>> model = dg.load()
         >>> texts = ["账单明天到期", "明天开会"]
-        >>> list(model.decide(model.predict_proba(texts))) == list(model.predict(texts))
+        >>> list(model.decide(model.predict_proba(texts), texts)) == list(model.predict(texts))
         True
         """
-        return decide(proba, self._classes, self.relevance_threshold)
+        proba = np.asarray(proba, dtype=np.float64)
+        if X is None:
+            if self.resemblance_threshold is not None:
+                raise ValueError(
+                    "Expected the messages too, decide(proba, X): this model's scam "
+                    "verdicts rest on the red flags found in them."
+                )
+            return decide(proba, self._classes, self.relevance_threshold)
+        texts, _ = as_texts(X)
+        if len(texts) != len(proba):
+            raise ValueError(
+                f"Expected one message per row of probabilities, got {len(texts)} "
+                f"for {len(proba)}."
+            )
+        return self._decide(proba, [read(t) for t in texts])
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
-        """Probabilities, shape (n, n_classes), columns in `classes_`."""
+        """Probabilities, shape (n, n_classes), columns in `classes_` (at the
+        operating point, see `with_operating_point`)."""
         texts, _ = as_texts(X)
         return self._proba([read(t) for t in texts])
+
+    def predict_with_proba(self, X: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Labels and probabilities from one pass over the messages (what
+        `evaluate` and `cross_validate` use)."""
+        texts, _ = as_texts(X)
+        readings = [read(t) for t in texts]
+        proba = self._proba(readings)
+        return self._decide(proba, readings), proba
 
     def predict_relevance(self, X: Iterable[str]) -> np.ndarray:
         """Relevance of each message: the probability it is about a debt or a scam."""
@@ -219,7 +359,7 @@ class Model:
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """The label of each message (see the class docstring for the rule)."""
-        return self.decide(self.predict_proba(X))
+        return self.predict_with_proba(X)[0]
 
     def score(self, X: Iterable[str], y: Iterable[str]) -> float:
         """Accuracy of `predict` against labels `y`."""
@@ -238,16 +378,18 @@ class Model:
         for i, sender in enumerate(senders):
             if sender is not None:
                 proba[i] = adjust_for_sender(proba[i], self._classes, sender)
-        labels = decide(proba, self._classes, self.relevance_threshold)
+        trusted = self._trusted(senders)
+        labels = self._decide(proba, readings, trusted)
         rel = relevance(proba, self._classes)
         out = []
-        for reading, row, r, label, sender in zip(
-            readings, proba, rel, labels, senders
+        for i, (reading, row, r, label, sender) in enumerate(
+            zip(readings, proba, rel, labels, senders)
         ):
             flags, found = reading.evidence(mechanisms_only=label == UNRELATED)
             kind = sender_kind(sender)
             if kind is not None:
-                found = (*found, Fact("sender", str(sender), (0, 0), kind))
+                detail = "trusted" if trusted is not None and trusted[i] else kind
+                found = (*found, Fact("sender", str(sender), (0, 0), detail))
             out.append(
                 Prediction(
                     text=reading.text,
@@ -317,12 +459,23 @@ class Model:
             raise TypeError(f"Expected a message as str, got {type(text).__name__}.")
         reading = read(text)
         features = self.scorer.features([reading])  # once: for the score and the why
-        proba = self._nothing_to_read([reading], self.scorer.proba([reading], features))
+        proba = shift(
+            self._nothing_to_read([reading], self.scorer.proba([reading], features)),
+            self._weights,
+        )
         (prediction,) = self._predictions([reading], [None], proba)
         return explain(self.scorer, self._classes, prediction, reading, features, k)
 
     def save(self, path: str | PathLike[str]) -> None:
         """Write the model to `path` as data only (see `load`); atomic."""
         write_model_file(
-            path, self.scorer, self._classes, self.relevance_threshold, self.metadata
+            path,
+            self.scorer,
+            self._classes,
+            {
+                "relevance_threshold": self.relevance_threshold,
+                "resemblance_threshold": self.resemblance_threshold,
+                "class_shares": self.class_shares,
+            },
+            self.metadata,
         )

@@ -57,7 +57,7 @@ _SPLIT_LATIN = re.compile(
     rf"(?<=[{_HAN}])[\s·•・*_\-|]{{1,3}}(?=[A-Za-z](?![A-Za-z0-9]))"
 )
 _SPACED_LETTERS = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z](?:[\s.·*_\-]{1,2}[A-Za-z](?![A-Za-z0-9]))+"
+    r"(?<![A-Za-z0-9])[A-Za-z](?:[\s.·*_\-]{1,3}[A-Za-z](?![A-Za-z0-9]))+"
 )
 _SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?:[\s·*_\-]{1,2}\d){6,}(?![\d.])")
 # A domain-like run that mixes Latin with Cyrillic or Greek letters is a forgery.
@@ -65,7 +65,11 @@ _MIXED_RUN = re.compile(
     r"[A-Za-z0-9\u0370-\u03ff\u0400-\u04ff.\-/:]*\.[A-Za-z0-9\u0370-\u03ff\u0400-\u04ff.\-/:]+"
 )
 _NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
-_SYMBOLS = frozenset(("So", "Sk", "Co", "Cn"))
+# Dropped wherever they occur: symbols and pictographs (they split words: V❤信),
+# private-use and unassigned code points, combining marks and format characters
+# (a mark after every character, U+0301 or U+20DD, hides a word from the rules
+# without changing how it reads).
+_SYMBOLS = frozenset(("So", "Sk", "Co", "Cn", "Mn", "Me", "Cf"))
 
 # Homophones and code words for private contact channels (after t2s).
 _CONTACT_WORDS = [
@@ -77,7 +81,15 @@ _CONTACT_WORDS = [
         "微信",
     ),
     (re.compile(r"[加+][vVwW](?![A-Za-z0-9])|[加+]微(?![信博])"), "加微信"),
-    (re.compile(r"扣扣|企鹅号|秋秋|(?<![A-Za-z0-9.])[qQ][qQ](?![A-Za-z.])"), "QQ"),
+    # A lone V before an id ("客服 V: kf88") is a WeChat id.
+    (re.compile(r"(?<![A-Za-z0-9])[vV](?=\s?[:：]\s?[A-Za-z0-9])"), "微信"),
+    (
+        re.compile(
+            r"扣扣|企鹅号?|秋秋|(?<![A-Za-z0-9.])[qQ][qQ](?![A-Za-z.])"
+            r"|(?<=加)\s?[qQ](?![A-Za-z.])|扣(?=\s?\d{5})"
+        ),
+        "QQ",
+    ),
     (
         re.compile(r"(?<=加)赖|(?<![A-Za-z0-9.])[Ll][Ii][Nn][Ee](?![A-Za-z0-9.])"),
         "LINE",
@@ -88,13 +100,46 @@ _CONTACT_WORDS = [
 # The characters a contact-word match can start with: text without any of them
 # skips the five patterns, with the same result.
 _CONTACT_ANY = re.compile("[薇威徽微溦vVwW加+扣企秋qQ赖Ll瓦]")
+# Digits written as Chinese numerals, seven or more in a row (a phone or account
+# number spelled out so that filters miss it), become digits.
+_NUMERALS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖两"
+_NUMERAL_RUN = re.compile(
+    f"[{_NUMERALS}](?:[\\s·.\\-]?[{_NUMERALS}]){{6,}}|(?<![{_NUMERALS}])[{_NUMERALS}]{{1,6}}(?=\\d{{4,}})"
+)
+_NUMERAL_DIGITS = str.maketrans(_NUMERALS, "00123456789123456789" + "2")
+_NUMERAL_SEP = re.compile(r"[\s·.\-]")
 
+# The top-level domains a link in a message ends with.
+_TLDS = (
+    "com|cn|net|org|top|vip|xyz|cc|tw|hk|io|me|ly|info|app|link|shop|site|club|online|gov|"
+    "edu|co|biz|pro|xin|ltd|work|live|fun|icu|store|tech|asia|wang|ink|run|today|mobi|buzz|"
+    "cyou|life|loan|money|finance|pw|ru|tk|ml|ga|cf|gq|in|us|uk|sg|mo|ws|la|to|cloud|club"
+)
 _URL = re.compile(
     r"(?:(?:https?|hxxps?)://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u3400-\u9fff<>\"'，。,]+"
-    r"|(?<![@A-Za-z0-9.])(?:[A-Za-z0-9-]+\.)+(?:com|cn|net|org|top|vip|xyz|cc|tw|hk|io|me|ly|"
-    r"info|app|link|shop|site|club|online|gov|edu|co|biz|pro|xin|ltd|work|live|fun|icu|store|tech|"
-    r"asia|wang|ink|run|today|mobi|buzz|cyou|life|loan|money|finance)(?:\.[a-z]{2})?(?:/[^\s，。]*)?(?![A-Za-z])"
+    r"|(?<![@A-Za-z0-9.])(?:[A-Za-z0-9-]+\.)+(?:"
+    + _TLDS
+    + r")(?:\.[a-z]{2})?(?:/[^\s，。]*)?(?![A-Za-z])"
 )
+# A link written apart so that filters miss it: "h t t p s : // x . com", "x。cc".
+_LINK_SCHEME = re.compile(r"(?<![A-Za-z])(https?|hxxps?)\s?:\s?/\s?/\s?")
+_LINK_DOT = re.compile(
+    r"(?<=[A-Za-z0-9])(?:\s?[。．·]\s?|\s[.]\s?|[.]\s)(?=(?:"
+    + _TLDS
+    + r")(?![A-Za-z]))"
+)
+_TLD_SET = frozenset(_TLDS.split("|"))
+
+
+def _join_letters(match: re.Match[str]) -> str:
+    """Spaced letters joined; dots and hyphens kept where they make a domain."""
+    kept = re.sub(r"[\s·*_]", "", match[0])
+    head, dot, tail = kept.rpartition(".")
+    if dot and head and tail.lower() in _TLD_SET:
+        return kept
+    return re.sub(r"[.\-]", "", kept)
+
+
 _CASE_NO = re.compile(
     r"[(（〔\[]\d{4}[)）〕\]][^\s，。,;；]{1,20}?号|案号[:：]?\s*[A-Za-z0-9-]{4,}"
 )
@@ -122,7 +167,7 @@ _WHOLE_NUMBER = re.compile(
 # A run of digits is only tried from its start (not after a digit, nor after a digit
 # and a comma): otherwise a long digit run costs quadratic time.
 _AMOUNT = re.compile(
-    r"(?:(?:RMB|CNY|NT\$|HK\$|NTD|HKD|US\$|\$|¥|￥)\s?\d[\d,]*(?:\.\d+)?(?:\s?[万千])?"
+    r"(?:(?:RMB|CNY|NT\$|HK\$|NTD|HKD|US\$|\$|¥|￥)\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?[万千])?"
     r"|(?<!\d)(?<!\d,)\d[\d,]*(?:\.\d+)?\s?(?:万元|千元|元|块|圓|港元|港幣|新台幣|台幣|蚊))"
 )
 _DATE = re.compile(
@@ -323,7 +368,7 @@ _NFKC_TABLE = _NFKC()
 
 
 class _Symbols(dict):  # type: ignore[type-arg]
-    """Deletes emoji, pictographs and other symbols (they split words: V❤信)."""
+    """Deletes the characters of `_SYMBOLS` categories (emoji, marks, format)."""
 
     def __missing__(self, code: int) -> str:
         c = chr(code)
@@ -365,9 +410,16 @@ def _clean(t: _Trace) -> None:
         table, phrases, pattern = t2s_tables()
         t.sub(pattern, lambda m: phrases[m[0]], same_length_in_place=True)
         t.map_chars(table)
-    t.sub(_SPACED_LETTERS, lambda m: re.sub(r"[\s.·*_\-]", "", m[0]))
+    t.sub(_SPACED_LETTERS, _join_letters)
+    if "." in t.text or "。" in t.text or "．" in t.text or "·" in t.text:
+        t.sub(_LINK_SCHEME, lambda m: m[1] + "://")
+        t.sub(_LINK_DOT, ".")
     t.sub(_SPLIT_HAN, "")
     t.sub(_SPLIT_LATIN, "")
+    t.sub(
+        _NUMERAL_RUN,
+        lambda m: _NUMERAL_SEP.sub("", m[0]).translate(_NUMERAL_DIGITS),
+    )
     t.sub(_SPACED_DIGITS, lambda m: re.sub(r"\D", "", m[0]))
     if _CONTACT_ANY.search(t.text):
         for pattern, word in _CONTACT_WORDS:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Iterable
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -25,6 +26,8 @@ def _load_file(path: str | PathLike[str]) -> Model:
         scorer,
         settings["classes"],
         relevance_threshold=settings["relevance_threshold"],
+        resemblance_threshold=settings["resemblance_threshold"],
+        class_shares=settings["class_shares"],
         metadata=settings["metadata"],
     )
 
@@ -56,7 +59,12 @@ def shared_model() -> Model:
         return _shared()
 
 
-def load(path: str | PathLike[str] | None = None) -> Model:
+def load(
+    path: str | PathLike[str] | None = None,
+    *,
+    operating_point: str | dict[str, float] | None = None,
+    trusted_senders: Iterable[str] | str | PathLike[str] | None = None,
+) -> Model:
     """Load a saved model, or the bundled one when `path` is None.
 
     A model file holds data only (JSON and NumPy arrays), so loading runs no code
@@ -65,6 +73,8 @@ def load(path: str | PathLike[str] | None = None) -> Model:
     anything large is read: a missing file raises `FileNotFoundError`; anything
     truncated, damaged, forged, too large, of a newer format or in the old pickle
     format raises `ModelFileError` (a `ValueError`) with a one-line message.
+    `operating_point` is passed to `Model.with_operating_point`, `trusted_senders`
+    (an iterable or a file, one per line) to `Model.with_trusted_senders`.
 
     Examples
     --------
@@ -73,10 +83,16 @@ def load(path: str | PathLike[str] | None = None) -> Model:
     'reminder'
     """
     if path is None:
-        return _load_file(bundled_path())
-    p = Path(path)
-    if p.is_dir():
-        raise IsADirectoryError(f"Expected a model file, {path} is a directory.")
-    if not p.is_file():
-        raise FileNotFoundError(f"No model file at {path}.")
-    return _load_file(p)
+        model = _load_file(bundled_path())
+    else:
+        p = Path(path)
+        if p.is_dir():
+            raise IsADirectoryError(f"Expected a model file, {path} is a directory.")
+        if not p.is_file():
+            raise FileNotFoundError(f"No model file at {path}.")
+        model = _load_file(p)
+    if operating_point is not None:
+        model = model.with_operating_point(operating_point)
+    if trusted_senders is not None:
+        model = model.with_trusted_senders(trusted_senders)
+    return model

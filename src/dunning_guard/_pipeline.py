@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ._features import FlagBlock, LinearScorer, Vocabulary
-from ._flags import FLAGS, flag_ids
+from ._flags import FEATURE_IDS, feature_ids, flag_ids
 from ._normalize import normalize
 from ._segment import segment
 
@@ -49,8 +49,8 @@ class TextNormalizer(StatelessTextTransformer):
 
 
 class RedFlagFeatures(StatelessTextTransformer):
-    """One column per flag of `ids` (default: every flag in `FLAGS`): `weight`
-    where the flag is raised, else 0.
+    """One column per flag of `ids` (default: every flag in `FLAGS`, then the
+    column raised by any fraud mechanism): `weight` where it is raised, else 0.
 
     The weight sets their scale against TF-IDF values (which are well below 1).
     """
@@ -60,11 +60,11 @@ class RedFlagFeatures(StatelessTextTransformer):
         self.ids = ids
 
     def _ids(self) -> tuple[str, ...]:
-        return FLAGS if self.ids is None else tuple(self.ids)
+        return FEATURE_IDS if self.ids is None else tuple(self.ids)
 
     def transform(self, X: Any) -> sp.csr_matrix:
         ids = self._ids()
-        rows = [flag_ids(text) for text in X]
+        rows = [feature_ids(flag_ids(text)) for text in X]
         data = np.array(
             [[self.weight * (f in r) for f in ids] for r in rows], dtype=np.float64
         )

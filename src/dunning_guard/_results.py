@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, overload
 
 from ._explain import Advice, advise
 from ._flags import Fact, RedFlag
+from ._html import render_many
 from ._schema import record, table_cells, table_columns
-from ._vocab import UNRELATED, order_classes
+from ._vocab import SCAM, UNRELATED, order_classes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,6 +80,21 @@ class Prediction:
         return self.confidence - max(others, default=0.0)
 
     @property
+    def basis(self) -> str | None:
+        """What a ``scam`` verdict rests on: ``"mechanism"`` when the message carries
+        a fraud mechanism (a red flag of severity 2 or 3, named in `red_flags` with
+        its spans), ``"resemblance"`` when it carries none and the verdict rests on
+        how much the message looks like the scams the model learned from; None for
+        any other label."""
+        if self.label != SCAM:
+            return None
+        return (
+            "mechanism"
+            if any(f.severity >= 2 for f in self.red_flags)
+            else "resemblance"
+        )
+
+    @property
     def advice(self) -> Advice:
         """One or two sentences of what to do, in Chinese and English."""
         return advise(self.label, self.flag_ids)
@@ -86,6 +102,10 @@ class Prediction:
     def to_dict(self) -> dict[str, Any]:
         """Return the plain, JSON-ready record (the same as ``classify --json``)."""
         return record(self)
+
+    def _repr_html_(self) -> str:
+        """The card the page of `dunning-guard serve` shows (notebooks)."""
+        return render_many([self.to_dict()])
 
     def __repr__(self) -> str:
         flags = f", flags={list(self.flag_ids)}" if self.flag_ids else ""
@@ -153,6 +173,34 @@ class Predictions(Sequence[Prediction]):
         head = "".join(f"\n  {p!r}" for p in self._items[:3])
         more = f"\n  … {len(self) - 3} more" if len(self) > 3 else ""
         return f"Predictions({len(self)} messages: {shown or 'none'}){head}{more}"
+
+    def _repr_html_(self) -> str:
+        """Cards like the page of `dunning-guard serve` (the first 50, notebooks)."""
+        shown = render_many([p.to_dict() for p in self._items[:50]])
+        more = len(self) - 50
+        return shown + (f"<p>… {more} more</p>" if more > 0 else "")
+
+    def review(self, k: int) -> Predictions:
+        """The `k` predictions whose verdict is least certain, least certain first:
+        the smallest `margin` (the label's lead over the next class), the messages
+        a person should label first. Row labels are kept.
+
+        Examples
+        --------
+        >>> import dunning_guard as dg
+        >>> batch = dg.load().classify_many(["账单明天到期", "在吗", "加薇信还款"])
+        >>> len(batch.review(2)), batch.review(1)[0].margin <= batch[0].margin
+        (2, True)
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise ValueError(f"Expected k to be a count (an int >= 0), got {k!r}.")
+        order = sorted(range(len(self._items)), key=lambda i: self._items[i].margin)
+        picked = order[:k]
+        return Predictions(
+            [self._items[i] for i in picked],
+            [self.labels[i] for i in picked],
+            self.classes,
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row a message: text, label, confidence, margin, relevant, relevance,

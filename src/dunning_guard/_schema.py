@@ -73,6 +73,13 @@ FIELDS: tuple[Field, ...] = (
         "double",
     ),
     Field(
+        "basis",
+        "what a scam verdict rests on: mechanism (a fraud mechanism was found) or "
+        "resemblance (none was); empty for other labels",
+        lambda p: p.basis or "",
+        "string",
+    ),
+    Field(
         "flag_ids",
         "the ids of the red flags raised, in FLAGS order",
         lambda p: list(p.flag_ids),

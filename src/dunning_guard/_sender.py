@@ -2,7 +2,11 @@
 
 Legitimate lenders send from short codes and SMS gateways; forged collection comes
 from personal numbers (label guide, "Signals"). The corpus has no sender column, so
-the effect is a fixed likelihood ratio set from that guidance, not fitted.
+the effect is a fixed likelihood ratio set from that guidance, not fitted. Only
+what a sender string can show counts: a carrier-assigned numeric short code or
+hotline, or a personal mobile. An alphanumeric sender id ("ICBC", "kf8899") is set
+by whoever sends, so it is no evidence; a sender on the user's own allowlist is
+(see `trusted_key`).
 """
 
 from __future__ import annotations
@@ -15,15 +19,15 @@ import numpy as np
 from ._normalize import phone_kind
 from ._vocab import SCAM, UNRELATED
 
-__all__ = ["SENDER_SCAM_ODDS", "adjust_for_sender", "sender_kind"]
+__all__ = ["SENDER_SCAM_ODDS", "adjust_for_sender", "sender_kind", "trusted_key"]
 
 #: How much more likely a scam is, by the kind of sender: a likelihood ratio that
-#: multiplies the scam odds among the debt labels. A missing sender changes nothing.
+#: multiplies the scam odds among the debt labels. ``official``: a numeric short
+#: code, SMS gateway or hotline (95xxx, 106…, 400/800), which carriers assign;
+#: ``other``: a landline or an alphanumeric sender id (anyone can set one). A
+#: missing sender changes nothing.
 SENDER_SCAM_ODDS = {"mobile": 4.0, "official": 0.25, "other": 1.0}
 
-# An alphanumeric sender id must hold a letter and is never one of the words that
-# mean "no sender" (see _MISSING).
-_SENDER_ID = re.compile(r"[A-Za-z][A-Za-z0-9]{1,10}")
 _SEPARATORS = re.compile(r"[\s\-()]")
 # What exports and databases write where a value is missing.
 _MISSING = frozenset(
@@ -40,15 +44,16 @@ def _is_missing(sender: object) -> bool:
 
 
 def sender_kind(sender: object) -> str | None:
-    """``"mobile"`` (a personal number), ``"official"`` (short code, gateway,
-    hotline, sender id), ``"other"``, or None when the sender is missing.
+    """``"mobile"`` (a personal number), ``"official"`` (a numeric short code,
+    gateway or hotline), ``"other"`` (a landline, or an alphanumeric sender id that
+    anyone can set), or None when the sender is missing.
 
     Missing means None, NaN, an empty string or a placeholder such as ``"NULL"``
     or ``"unknown"``. Anything else that is not a str raises `TypeError`.
 
     Examples
     --------
-    >>> sender_kind("95555"), sender_kind("+86 138 0013 8000"), sender_kind("021-5888")
+    >>> sender_kind("95555"), sender_kind("+86 138 0013 8000"), sender_kind("ICBC")
     ('official', 'mobile', 'other')
     >>> sender_kind(float("nan")), sender_kind("NULL")
     (None, None)
@@ -64,9 +69,24 @@ def sender_kind(sender: object) -> str | None:
     kind = phone_kind(compact)
     if kind == "mobile":
         return "mobile"
-    if kind == "hotline" or _SENDER_ID.fullmatch(compact):
+    if kind == "hotline":
         return "official"
     return "other"
+
+
+def trusted_key(sender: str) -> str:
+    """How a sender is compared with an allowlist: without separators, a leading
+    ``+86`` or ``86`` of a mobile, and case.
+
+    Examples
+    --------
+    >>> trusted_key("+86 138-0013-8000"), trusted_key("icbc")
+    ('13800138000', 'ICBC')
+    """
+    compact = _SEPARATORS.sub("", sender).upper()
+    if re.fullmatch(r"\+?861[3-9]\d{9}", compact):
+        compact = compact[-11:]
+    return compact.lstrip("+")
 
 
 def adjust_for_sender(

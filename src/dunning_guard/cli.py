@@ -35,10 +35,28 @@ CHUNK_CHARS = 8_000_000
 PREFIX = "dg_"
 
 
-def _load_model(path: str | None) -> Any:
+def _load_model(
+    path: str | None, point: str | None = None, trusted: str | None = None
+) -> Any:
     from ._persist import load
 
-    return load(path)
+    return load(path, operating_point=_operating_point(point), trusted_senders=trusted)
+
+
+def _operating_point(value: str | None) -> str | dict[str, float] | None:
+    """``inbox`` (a name) or ``scam=0.02,debt=0.1`` (shares) from the command line."""
+    if value is None or "=" not in value:
+        return value
+    shares: dict[str, float] = {}
+    for part in value.split(","):
+        key, _, number = part.partition("=")
+        try:
+            shares[key.strip()] = float(number)
+        except ValueError:
+            raise ValueError(
+                f"Expected --operating-point NAME or scam=S,debt=D, got {value!r}."
+            ) from None
+    return shares
 
 
 def _cell(value: Any) -> str:
@@ -138,6 +156,7 @@ def _classify_file(model: Any, args: argparse.Namespace, out: IO[str]) -> int:
     show = not args.quiet and stderr_is_terminal()
     total = _count_rows(args.input, args.encoding) if show else None
     done = 0
+    review = _Review(args.review)
     stream = progress(rows, total=total, desc="classify", unit="msg", enable=show)
     try:
         for chunk in _chunks(stream, lambda r: sum(map(len, r))):
@@ -147,11 +166,43 @@ def _classify_file(model: Any, args: argparse.Namespace, out: IO[str]) -> int:
                 else [args.sender] * len(chunk)
             )
             batch = model.classify_many([r[text_at] for r in chunk], senders=senders)
-            writer.rows(batch, chunk)
+            if review.k is None:
+                writer.rows(batch, chunk)
+            else:
+                review.add(batch, chunk)
             done += len(chunk)
     finally:
         stream.close()
+    if review.k is not None:
+        kept = review.least_certain()
+        writer.rows([p for p, _ in kept], [row for _, row in kept])
     return done
+
+
+class _Review:
+    """The `k` least certain verdicts seen so far (smallest margin), in memory
+    bounded by `k` however long the input."""
+
+    def __init__(self, k: int | None):
+        self.k, self.seen = k, 0
+        self.heap: list[tuple[float, int, Any, Any]] = []
+
+    def add(self, batch: Any, rows: Sequence[Any]) -> None:
+        import heapq
+
+        assert self.k is not None
+        for p, row in zip(batch, rows):
+            # Largest margin at the top of a max-heap (negated): it leaves first.
+            item = (-p.margin, -self.seen, p, row)
+            self.seen += 1
+            if len(self.heap) < self.k:
+                heapq.heappush(self.heap, item)
+            elif self.k and item > self.heap[0]:
+                heapq.heapreplace(self.heap, item)
+
+    def least_certain(self) -> list[tuple[Any, Any]]:
+        ordered = sorted(self.heap, key=lambda x: (-x[0], -x[1]))
+        return [(p, row) for _, _, p, row in ordered]
 
 
 def _stdin_chunks(encoding: str) -> Iterator[list[str]]:
@@ -234,6 +285,8 @@ def _output(path: str | None, encoding: str) -> Iterator[IO[str]]:
 
 def _check_classify_options(args: argparse.Namespace) -> None:
     """Every option works in every mode, or is refused here in one line."""
+    if args.review is not None and args.review < 1:
+        raise ValueError(f"Expected --review K with K >= 1, got {args.review}.")
     if args.input and args.text:
         raise ValueError("Give messages as arguments or --input FILE, not both.")
     if not args.input:
@@ -259,7 +312,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         from ._files import check_writable
 
         check_writable(args.output)
-    model = _load_model(args.model)
+    model = _load_model(args.model, args.operating_point, args.trusted_senders)
     with _output(args.output, args.output_encoding) as out:
         if args.input:
             done = _classify_file(model, args, out)
@@ -273,13 +326,20 @@ def _cmd_classify(args: argparse.Namespace) -> int:
             )
         )
         writer = _Writer(out, args.json, [str(c) for c in model.classes_])
+        review = _Review(args.review)
         done = 0
         for chunk in chunks:
             if not done:
                 writer.header()
-            writer.rows(model.classify_many(chunk, senders=[args.sender] * len(chunk)))
-            out.flush()  # results flow as they come, line by line of the input
+            batch = model.classify_many(chunk, senders=[args.sender] * len(chunk))
+            if review.k is None:
+                writer.rows(batch)
+                out.flush()  # results flow as they come, line by line of the input
+            else:
+                review.add(batch, [None] * len(batch))
             done += len(chunk)
+        if review.k is not None:
+            writer.rows([p for p, _ in review.least_certain()])
     if not done:
         raise ValueError(
             "Give messages as arguments, on standard input, or --input FILE."
@@ -353,6 +413,56 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
                 f"{row['label']} -> {row['predicted']} (confidence "
                 f"{row['confidence']:.3f}): {row['text']}"
             )
+    return 0
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if (
+        importlib.util.find_spec("fastapi") is None
+        or importlib.util.find_spec("uvicorn") is None
+    ):
+        raise ValueError(
+            'serve needs the serve extra: pip install "dunning-guard[serve]".'
+        )
+    token = args.token or os.environ.get("DUNNING_GUARD_TOKEN") or None
+    if args.feedback and args.host not in _LOOPBACK and not token:
+        raise ValueError(
+            f"Refusing to take feedback on {args.host} without a token: pass "
+            "--token or set DUNNING_GUARD_TOKEN, or bind 127.0.0.1."
+        )
+    for path in (args.model, args.trusted_senders):
+        if path is not None and not os.path.isfile(path):
+            raise FileNotFoundError(f"No file at {path}.")
+    if args.feedback:
+        from ._files import check_writable
+
+        check_writable(args.feedback)
+    settings = {
+        "model": args.model,
+        "feedback": args.feedback,
+        "token": token,
+        "trusted_senders": args.trusted_senders,
+        "operating_point": _operating_point(args.operating_point),
+        "cors": args.cors or None,
+        "max_batch": args.max_batch,
+    }
+    # Each worker builds its own app (and loads the model once) from these.
+    os.environ["DUNNING_GUARD_SERVE"] = json.dumps(settings)
+    import uvicorn
+
+    uvicorn.run(
+        "dunning_guard.serve:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning" if args.quiet else "info",
+    )
     return 0
 
 
@@ -433,6 +543,26 @@ def _parser() -> argparse.ArgumentParser:
         "with --input, the row under 'input') instead of CSV",
     )
     c.add_argument(
+        "--review",
+        type=int,
+        metavar="K",
+        help="write only the K least certain verdicts (smallest margin), least "
+        "certain first: the messages to label first",
+    )
+    c.add_argument(
+        "--trusted-senders",
+        metavar="FILE",
+        help="senders you trust, one number or short code per line: their messages "
+        "are not scams unless they carry a fraud mechanism",
+    )
+    c.add_argument(
+        "--operating-point",
+        metavar="POINT",
+        help="the mix of messages you expect: corpus (the training mix, default), "
+        "inbox (a phone's everyday messages), collections (a lender's debt "
+        "traffic), or shares such as scam=0.02,debt=0.1",
+    )
+    c.add_argument(
         "--output-encoding",
         default="utf-8",
         choices=["utf-8", "utf-8-sig", "gbk", "gb18030", "big5"],
@@ -478,6 +608,51 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(e)
     e.set_defaults(func=_cmd_evaluate)
+
+    s = sub.add_parser(
+        "serve",
+        help="serve the model over HTTP, with a page (needs the serve extra)",
+        description="Serve the model over HTTP (OpenAPI at /docs) with a page at / "
+        "to paste messages into and correct the model.",
+    )
+    s.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)"
+    )
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default 1)"
+    )
+    s.add_argument(
+        "--feedback",
+        metavar="FILE",
+        help="CSV file corrections are appended to (default: feedback is off)",
+    )
+    s.add_argument(
+        "--token",
+        help="token required for feedback and its export (or DUNNING_GUARD_TOKEN)",
+    )
+    s.add_argument(
+        "--trusted-senders",
+        metavar="FILE",
+        help="senders you trust, one per line (as for classify)",
+    )
+    s.add_argument(
+        "--operating-point", metavar="POINT", help="as for classify (default corpus)"
+    )
+    s.add_argument(
+        "--cors",
+        action="append",
+        metavar="ORIGIN",
+        help="an origin allowed to call from a browser (repeatable; default none)",
+    )
+    s.add_argument(
+        "--max-batch",
+        type=int,
+        default=1000,
+        help="texts a batch request may hold (default 1000)",
+    )
+    _common(s)
+    s.set_defaults(func=_cmd_serve)
     return parser
 
 
