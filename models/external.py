@@ -2,6 +2,7 @@
 
     python -m models.external ../shared/external/lender_templates.csv \
         ../shared/external/nus_sms_zh.csv
+    python -m models.external --before OLD_MODEL.dg PATH ...   # the previous model
 
 Each file needs a ``text`` column and a ``label`` (or ``expected``) column. Only
 aggregate figures are written (models/metrics.json, models/README.md and the
@@ -11,6 +12,7 @@ choose thresholds or write rules on such data.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -53,19 +55,68 @@ def figures(path: str, model: dg.Model) -> dict:
     } | report.summary
 
 
-def main(paths: list[str]) -> None:
-    model = dg.load()
+POINTS = ["corpus", "inbox", "collections"] + [
+    {"scam": share, "debt": 0.1} for share in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+]
+
+
+def curve(paths: list[str], model: dg.Model) -> list[dict]:
+    """Scam verdicts on each file at each operating point (the files only draw the
+    curve: the default point is chosen on the corpus)."""
+    frames = {
+        Path(p).name: pd.read_csv(p, dtype=str, keep_default_na=False) for p in paths
+    }
+    rows = []
+    for point in POINTS:
+        shifted = model.with_operating_point(point)
+        row: dict = {
+            "point": point if isinstance(point, str) else f"scam {point['scam']}"
+        }
+        for name, frame in frames.items():
+            label_col = "label" if "label" in frame else "expected"
+            truth = frame[label_col].to_numpy(dtype=object)
+            predicted = shifted.predict(frame["text"])
+            tag = "lender" if name == "lender_templates.csv" else "nus"
+            legit = (truth != "scam") & (truth != dg.UNRELATED)
+            row[f"{tag}_as_scam"] = float((predicted == "scam").mean())
+            row[f"{tag}_not_unrelated"] = float((predicted != dg.UNRELATED).mean())
+            row[f"{tag}_accuracy"] = float((predicted == truth).mean())
+            if legit.any():
+                row[f"{tag}_legit_as_scam"] = float((predicted[legit] == "scam").mean())
+            if (truth == "scam").any():
+                row[f"{tag}_scam_recall"] = float(
+                    (predicted[truth == "scam"] == "scam").mean()
+                )
+        rows.append(row)
+    return rows
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+", help="labeled CSV files")
+    parser.add_argument(
+        "--before",
+        metavar="MODEL",
+        help="measure this model file (the one the bundled model replaced) instead, "
+        "and store its figures as the 'before' figures",
+    )
+    args = parser.parse_args(argv)
+    model = dg.load(args.before) if args.before else dg.load()
+    prefix = "external_before" if args.before else "external"
     info = json.loads(METRICS.read_text(encoding="utf-8"))
-    for path in paths:
+    for path in args.paths:
         found = figures(path, model)
         key = (
-            "external"
+            prefix
             if found["file"] == "lender_templates.csv"
-            else f"external:{found['file']}"
+            else f"{prefix}:{found['file']}"
         )
         info["metrics"][key] = found
         shown = {k: v for k, v in found.items() if k not in ("per_label", "confusion")}
         print(json.dumps(shown, indent=1))
+    if not args.before:
+        info["metrics"]["external_curve"] = curve(args.paths, model)
+        print(json.dumps(info["metrics"]["external_curve"], indent=1))
     METRICS.write_text(
         json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -73,6 +124,4 @@ def main(paths: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit("usage: python -m models.external PATH_TO_CSV [PATH ...]")
     main(sys.argv[1:])

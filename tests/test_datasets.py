@@ -41,6 +41,32 @@ CATEGORIES = {
     },
 }
 TAGS = {"nosig", "obf", "hard", "long", "short"}
+# The fourth writing's categories (datasets/README.md).
+W4_CATEGORIES = {
+    "reminder": {"harsh", "plain"},
+    "overdue": {"harsh", "vague_legal", "plain"},
+    "legal": {"harsh", "visit", "contact", "thirdparty"},
+    "unrelated": {"ads", "service", "loan_ad", "chat", "card", "headline", "mixed"},
+    "scam": {
+        "account",
+        "gambling",
+        "lottery",
+        "certificate",
+        "fake_notice",
+        "credit_repair",
+        "impersonation",
+        "other",
+    },
+}
+TWIN_KINDS = {
+    "harsh_scam",
+    "signed_scam",
+    "escalation",
+    "timing",
+    "asks_nothing",
+    "marketing_hook",
+    "everyday_scam",
+}
 
 
 def grams(text: str, n: int = 5) -> set[str]:
@@ -77,13 +103,21 @@ def test_near_duplicates_finds_a_refilled_template():
 
 
 @pytest.mark.parametrize(
-    "name", ["messages.csv", "unrelated.csv", "templates.csv", "formats.csv"]
+    "name",
+    [
+        "messages.csv",
+        "unrelated.csv",
+        "templates.csv",
+        "formats.csv",
+        "registers.csv",
+        "twins.csv",
+    ],
 )
 def test_corpus_files_have_the_schema(name):
     df = pd.read_csv(
         DATASETS / name, dtype=str, keep_default_na=False, encoding="utf-8"
     )
-    assert list(df.columns) == COLUMNS
+    assert list(df.columns) == COLUMNS + (["twin_of"] if name == "twins.csv" else [])
     assert df["id"].is_unique
     assert (df["text"].str.strip() != "").all()
     assert set(df["script"]) == {"s", "t"}
@@ -92,27 +126,40 @@ def test_corpus_files_have_the_schema(name):
 
 
 def test_labels_are_the_four_and_unrelated_apart(
-    messages, unrelated, templates, formats
+    messages, unrelated, templates, formats, registers, twins
 ):
     assert set(messages["label"]) == set(dg.LABELS)
     assert set(unrelated["label"]) == {"unrelated"}
-    for later in (templates, formats):
+    for later in (templates, formats, registers, twins):
         assert set(later["label"]) == {*dg.LABELS, "unrelated"}
-    ids = [df["id"] for df in (messages, unrelated, templates, formats)]
+    ids = [
+        df["id"] for df in (messages, unrelated, templates, formats, registers, twins)
+    ]
     assert pd.concat(ids).is_unique
 
 
-def test_every_message_is_its_own_group(corpus):
+def test_every_message_is_its_own_group_and_a_twin_its_originals(corpus):
     # Only base messages are stored; variants are derived by dg.augment.
-    assert (corpus["group"] == corpus["id"]).all()
+    originals = corpus["twin_of"] == ""
+    assert (corpus["group"][originals] == corpus["id"][originals]).all()
+    assert (corpus["group"][~originals] == corpus["twin_of"][~originals]).all()
 
 
-def test_sources_say_which_writing_and_writer(messages, unrelated, templates, formats):
+def test_sources_say_which_writing_and_writer(
+    messages, unrelated, templates, formats, registers, twins
+):
     first = pd.concat([messages, unrelated])
     assert set(first["source"]) == {"w1"} and set(first["category"]) == {""}
     assert set(templates["source"]) == {"w2"} and set(formats["source"]) == {"w3"}
+    assert set(registers["source"]) == {"w4"} and set(twins["source"]) == {"tw"}
     assert set(templates["writer"]) == {f"w2-{c}" for c in "abcdefg"}
     assert set(formats["writer"]) == {f"w3-{c}" for c in "abcdef"}
+    assert set(registers["writer"]) == {f"w4-{c}" for c in "abcd"}
+    assert set(twins["writer"]) == {f"tw-{c}" for c in "abcdefgh"}
+    for label, categories in W4_CATEGORIES.items():
+        used = set(registers.loc[registers["label"] == label, "category"])
+        assert used <= categories, (label, used - categories)
+    assert set(twins["category"]) == TWIN_KINDS
     for later in (templates, formats):
         for label, categories in CATEGORIES.items():
             used = set(later.loc[later["label"] == label, "category"])
@@ -194,12 +241,54 @@ def test_augmentation_is_deterministic_and_keeps_groups(messages):
     )
 
 
-def test_flag_annotations_name_corpus_rows_and_known_flags(messages, unrelated):
+def test_fourth_writing_minimums(registers):
+    """The minimums the fourth writing was asked for (see datasets/README.md)."""
+    assert len(registers) >= 1500
+    count = registers.groupby(["label", "category"]).size()
+    assert count["unrelated"].sum() >= 800  # marketing, notices, short text
+    assert count["scam"].sum() >= 400  # terse non-debt fraud
+    assert count["overdue"].sum() + count["legal"].sum() >= 400  # harsh collection
+    assert {"card", "chat", "headline", "mixed", "ads", "service", "loan_ad"} <= set(
+        count["unrelated"].index
+    )
+
+
+def test_twins_are_minimal_edits_that_flip_the_label(twins):
+    """At least 2,000 pairs; each twin differs from its original in label and by a
+    small edit, and shares its group, channel and script."""
+    import difflib
+
+    originals = twins[twins["twin_of"] == ""].set_index("id")
+    pairs = twins[twins["twin_of"] != ""]
+    assert len(pairs) >= 2000 and pairs["twin_of"].is_unique
+    assert set(pairs["twin_of"]) == set(originals.index)
+    first = originals.loc[pairs["twin_of"]]
+    assert (first["label"].to_numpy() != pairs["label"].to_numpy()).all()
+    for column in ("channel", "script", "category"):
+        assert (first[column].to_numpy() == pairs[column].to_numpy()).all(), column
+    ratios = [
+        difflib.SequenceMatcher(None, a, b).ratio()
+        for a, b in zip(first["text"], pairs["text"])
+    ]
+    assert min(ratios) >= 0.6
+
+
+def test_flag_annotations_name_corpus_rows_and_known_flags(corpus):
     gold = pd.read_csv(DATASETS / "flags.csv", dtype=str, keep_default_na=False)
-    assert list(gold.columns) == ["id", "flags"]
-    assert gold["id"].is_unique and len(gold) == 400
-    assert set(gold["id"]) <= set(messages["id"]) | set(unrelated["id"])
+    assert list(gold.columns) == ["id", "flags", "annotator", "part"]
+    assert gold["id"].is_unique and len(gold) >= 1400
+    assert set(gold["id"]) <= set(corpus["id"])
     assert set(" ".join(gold["flags"]).split()) <= set(dg.FLAGS)
+    assert set(gold["annotator"]) == {"a1", "a2", "a3"} and set(gold["part"]) == {
+        "dev",
+        "test",
+    }
+    # The first annotator knew the nine flags of dunning_guard 0.2 only.
+    first = set(" ".join(gold.loc[gold["annotator"] == "a1", "flags"]).split())
+    assert len(first) <= 9
+    # Rows of the fourth writing were never used to develop the rules.
+    fourth = gold["id"].isin(corpus.loc[corpus["source"] == "w4", "id"])
+    assert (gold.loc[fourth, "part"] == "test").all()
 
 
 def test_the_label_guide_copy_equals_the_shared_guide():
