@@ -164,13 +164,15 @@ def decide(
     if trusted is not None:
         weak |= bare & np.asarray(trusted, dtype=bool)
     if weak.any():
-        rest = proba[weak].copy()
-        rest[:, j] = 0.0
-        total = rest.sum(axis=1, keepdims=True)
-        total[total == 0] = 1.0
-        others = [c for c in classes if c != SCAM]
+        # Decided again without the scam class: its probability spread over the rest.
+        without = np.ones(len(classes))
+        without[j] = 0.0
         keep = [i for i, c in enumerate(classes) if c != SCAM]
-        labels[weak] = _decide((rest / total)[:, keep], others, relevance_threshold)
+        labels[weak] = _decide(
+            shift(proba[weak], without)[:, keep],
+            [classes[i] for i in keep],
+            relevance_threshold,
+        )
     return labels
 
 

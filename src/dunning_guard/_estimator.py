@@ -253,7 +253,7 @@ class DunningClassifier(ClassifierMixin, BaseEstimator):
 
 def bundled_estimator(**params: Any) -> DunningClassifier:
     """An unfitted `DunningClassifier` with the bundled model's parameters (its
-    relevance threshold included); `params` override them."""
+    thresholds included); `params` override them."""
     recorded = dict(shared_model().metadata.get("params", {}))
     recorded["relevance_threshold"] = shared_model().relevance_threshold
     known = DunningClassifier().get_params()

@@ -226,6 +226,12 @@ class CrossValidation:
     folds: pd.DataFrame
     predictions: pd.DataFrame
 
+    def _proba(self) -> tuple[tuple[str, ...], np.ndarray]:
+        """The classes of the ``p_<class>`` columns, and those columns as an array."""
+        pred = self.predictions
+        classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
+        return classes, pred[[f"p_{c}" for c in classes]].to_numpy()
+
     def at_operating_point(
         self, point: str | dict[str, float] | None, class_shares: dict[str, float]
     ) -> CrossValidation:
@@ -233,26 +239,22 @@ class CrossValidation:
         `Model.with_operating_point`) from the training mix `class_shares` (e.g. a
         fitted model's ``model_.class_shares``); decide them again with
         `with_threshold`."""
-        pred = self.predictions
-        classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
-        columns = [f"p_{c}" for c in classes]
-        moved = shift(
-            pred[columns].to_numpy(), prior_weights(point, classes, class_shares)
-        )
+        classes, proba = self._proba()
+        moved = shift(proba, prior_weights(point, classes, class_shares))
+        columns = {f"p_{c}": column for c, column in zip(classes, moved.T)}
         return CrossValidation(
-            folds=self.folds, predictions=pred.assign(**dict(zip(columns, moved.T)))
+            folds=self.folds, predictions=self.predictions.assign(**columns)
         )
 
     def _relabel(
         self, relevance_threshold: float, resemblance_threshold: float | None
     ) -> np.ndarray:
-        pred = self.predictions
-        classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
+        classes, proba = self._proba()
         return decide(
-            pred[[f"p_{c}" for c in classes]].to_numpy(),
+            proba,
             classes,
             relevance_threshold,
-            mechanism=pred["mechanism"].to_numpy(dtype=bool),
+            mechanism=self.predictions["mechanism"].to_numpy(dtype=bool),
             resemblance_threshold=resemblance_threshold,
         )
 
@@ -279,8 +281,7 @@ class CrossValidation:
         again from the out-of-fold probabilities (to compare thresholds on one run).
         """
         pred = self.predictions
-        classes = tuple(c[2:] for c in pred.columns if c.startswith("p_"))
-        proba = pred[[f"p_{c}" for c in classes]].to_numpy()
+        classes, proba = self._proba()
         labels = pred["predicted"].to_numpy(dtype=object)
         if relevance_threshold is not None:
             labels = self._relabel(relevance_threshold, resemblance_threshold)
